@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    """Logins, people (PINFL) and roles."""
+
+    name = "accounts"
+    verbose_name = _("Accounts")

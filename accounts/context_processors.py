@@ -1,0 +1,30 @@
+"""Navigation by role for ``base.html``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import Action, can, roles_of
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    roles = roles_of(user)
+    items: list[tuple[str, Any]] = [(reverse("home"), _("Home"))]
+    if roles.is_owner:
+        items.append((reverse("home") + "#apartments", _("My apartments")))
+    if roles.is_mc_staff and roles.organization_id:
+        items.append(
+            (reverse("organizations:staff", args=[roles.organization_id]), _("My company"))
+        )
+    if roles.is_council_member:
+        items.append((reverse("buildings:council"), _("District council")))
+    if user is not None and can(user, Action.ACCESS_ADMIN):
+        items.append((reverse("admin:index"), _("Inspection")))
+    if roles.authenticated:
+        items.append((reverse("accounts:profile"), _("Profile")))
+    return {"nav_items": items, "roles": roles}

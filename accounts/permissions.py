@@ -1,0 +1,191 @@
+"""The one place that answers "may this user do X to this object?".
+
+Views, the API and the admin all ask ``can(user, action, obj)``. Objects from apps above
+this one are read by attribute (``obj.pk``, ``obj.region_id`` …), never imported, so the
+dependency direction of README "Architecture" holds.
+
+Roles are read once per request and cached on the user object (``roles_of``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from accounts.models import MC_ROLES, Membership, Person, Role
+
+_CACHE_ATTR = "_mening_uyim_roles"
+
+
+@dataclass(frozen=True)
+class UserRoles:
+    """What one login is, in the terms of DOMAIN.md "Actors"."""
+
+    authenticated: bool = False
+    superuser: bool = False
+    person: Person | None = None
+    mc_role: str | None = None
+    organization_id: int | None = None
+    organization_name: str = ""
+    council_district_id: int | None = None
+    council_district_name: str = ""
+    council_region_id: int | None = None
+    inspector: bool = False
+    inspector_region_id: int | None = None  # None with inspector=True: national
+    inspector_region_name: str = ""
+    names: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_owner(self) -> bool:
+        # The registry issue narrows this to a person with a current ownership.
+        return self.person is not None
+
+    @property
+    def is_mc_staff(self) -> bool:
+        return self.mc_role is not None
+
+    @property
+    def is_council_member(self) -> bool:
+        return self.council_district_id is not None
+
+    @property
+    def is_national_inspector(self) -> bool:
+        return self.inspector and self.inspector_region_id is None
+
+    def inspects_region(self, region_id: int | None) -> bool:
+        return self.inspector and (
+            self.inspector_region_id is None or region_id == self.inspector_region_id
+        )
+
+
+ANONYMOUS = UserRoles()
+
+
+def roles_of(user: Any) -> UserRoles:
+    """The roles of ``user``, read with at most two queries and cached on the object."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    person = Person.objects.filter(user_id=user.pk).first()
+    values: dict[str, Any] = {
+        "authenticated": True,
+        "superuser": user.is_superuser,
+        "person": person,
+    }
+    names: set[str] = set()
+    if person is not None:
+        names.add("owner")
+    memberships = (
+        Membership.objects.active()
+        .filter(user_id=user.pk)
+        .select_related("organization", "district", "region")
+    )
+    for m in memberships:
+        names.add(m.role)
+        if m.role in MC_ROLES:
+            values.update(
+                mc_role=m.role,
+                organization_id=m.organization_id,
+                organization_name=m.organization.name if m.organization else "",
+            )
+        elif m.role == Role.COUNCIL_MEMBER and m.district is not None:
+            values.update(
+                council_district_id=m.district_id,
+                council_district_name=m.district.name,
+                council_region_id=m.district.region_id,
+            )
+        elif m.role == Role.INSPECTOR:
+            values.update(
+                inspector=True,
+                inspector_region_id=m.region_id,
+                inspector_region_name=m.region.name if m.region else "",
+            )
+    roles = UserRoles(names=frozenset(names), **values)
+    setattr(user, _CACHE_ATTR, roles)
+    return roles
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the cached roles, after a membership of ``user`` changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+class Action(StrEnum):
+    ACCESS_ADMIN = "admin.access"
+    VIEW_PERSON = "person.view"
+    VIEW_ORGANIZATION_STAFF = "organization.view_staff"
+    MANAGE_ORGANIZATION_STAFF = "organization.manage_staff"
+    VIEW_COUNCIL_DISTRICT = "district.council_view"
+    OVERSEE_REGION = "region.oversee"
+
+
+Rule = Callable[[UserRoles, Any, Any], bool]
+
+
+def _access_admin(r: UserRoles, user: Any, obj: Any) -> bool:
+    return r.superuser or r.inspector
+
+
+def _view_person(r: UserRoles, user: Any, obj: Any) -> bool:
+    return r.superuser or r.inspector or (obj is not None and obj.user_id == user.pk)
+
+
+def _view_org_staff(r: UserRoles, user: Any, obj: Any) -> bool:
+    return r.superuser or r.inspector or (r.is_mc_staff and obj.pk == r.organization_id)
+
+
+def _manage_org_staff(r: UserRoles, user: Any, obj: Any) -> bool:
+    return r.superuser or (r.mc_role == Role.MC_DIRECTOR and obj.pk == r.organization_id)
+
+
+def _view_council_district(r: UserRoles, user: Any, obj: Any) -> bool:
+    return (
+        r.superuser
+        or (r.is_council_member and obj.pk == r.council_district_id)
+        or r.inspects_region(obj.region_id)
+    )
+
+
+def _oversee_region(r: UserRoles, user: Any, obj: Any) -> bool:
+    return r.superuser or r.inspects_region(obj.pk)
+
+
+RULES: dict[Action, Rule] = {
+    Action.ACCESS_ADMIN: _access_admin,
+    Action.VIEW_PERSON: _view_person,
+    Action.VIEW_ORGANIZATION_STAFF: _view_org_staff,
+    Action.MANAGE_ORGANIZATION_STAFF: _manage_org_staff,
+    Action.VIEW_COUNCIL_DISTRICT: _view_council_district,
+    Action.OVERSEE_REGION: _oversee_region,
+}
+
+
+def can(user: Any, action: Action, obj: Any = None) -> bool:
+    """May ``user`` do ``action`` to ``obj``? Inactive and anonymous users may do nothing."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return RULES[action](roles_of(user), user, obj)
+
+
+# Model permissions that inspectors hold in the admin by virtue of their role (read by
+# accounts.backends.RolePermissionBackend). Scoping of rows to the inspector's region is
+# done by each ModelAdmin's queryset.
+INSPECTOR_MODEL_PERMISSIONS = frozenset(
+    {
+        "accounts.view_person",
+        "accounts.add_person",
+        "accounts.change_person",
+        "buildings.view_region",
+        "buildings.view_district",
+        "organizations.view_managementcompany",
+        "mening_uyim.view_heartbeat",
+        "django_celery_beat.view_periodictask",
+        "django_celery_beat.view_intervalschedule",
+        "django_celery_beat.view_crontabschedule",
+    }
+)

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BuildingsConfig(AppConfig):
+    """Regions, districts, buildings, apartments, ownership, assessments."""
+
+    name = "buildings"
+    verbose_name = _("Building registry")

@@ -1,0 +1,4 @@
+"""Tickets, triage, deadlines, escalation, appeals, scorecards.
+
+The models arrive with this capability's issue (README "Roadmap").
+"""

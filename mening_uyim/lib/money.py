@@ -1,0 +1,23 @@
+"""Money is integer tiyin (1 so'm = 100 tiyin); never floats (Billing, DOMAIN.md)."""
+
+from __future__ import annotations
+
+TIYIN_PER_SOM = 100
+# U+00A0: a space that never breaks inside an amount.
+_GROUP_SEP = "\u00a0"
+
+
+def format_som(tiyin: int, *, with_tiyin: bool = False) -> str:
+    """Render ``tiyin`` as ``1 234 567 so'm`` (DOMAIN.md "Languages").
+
+    Whole so'm are shown by default; the tiyin part is appended only when asked for or
+    when it is not zero, so that a balance never silently loses precision.
+    """
+    if not isinstance(tiyin, int) or isinstance(tiyin, bool):
+        raise TypeError("money must be an integer number of tiyin")
+    sign = "-" if tiyin < 0 else ""
+    som, rest = divmod(abs(tiyin), TIYIN_PER_SOM)
+    grouped = f"{som:,}".replace(",", _GROUP_SEP)
+    if with_tiyin or rest:
+        return f"{sign}{grouped},{rest:02d} so'm"
+    return f"{sign}{grouped} so'm"

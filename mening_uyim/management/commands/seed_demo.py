@@ -1,0 +1,44 @@
+"""Load the demo data of `make run` (idempotent) and print the demo logins."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from mening_uyim.demo import PERSONAS, personas_ensure
+
+
+class Command(BaseCommand):
+    help = "Create the demo personas (idempotent) and print their logins."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--json", action="store_true", help="print one JSON summary")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        password = settings.DEMO_PASSWORD
+        cast = personas_ensure(password=password)
+        rows = [
+            {"persona": s.key, "login": s.email, "phone": s.phone, "who": s.describe}
+            for s in PERSONAS
+        ]
+        rows.append(
+            {
+                "persona": "admin",
+                "login": "admin@demo.uz",
+                "phone": "",
+                "who": "ministry administrator (superuser)",
+            }
+        )
+        if options["json"]:
+            self.stdout.write(
+                json.dumps({"password": password, "logins": rows, "users": len(cast.users)})
+            )
+            return
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {password})"))
+        for row in rows:
+            self.stdout.write(
+                f"  {row['persona']:<16} {row['login']:<26} {row['phone']:<14} {row['who']}"
+            )

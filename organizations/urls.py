@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from organizations import views
+
+app_name = "organizations"
+urlpatterns = [path("<int:pk>/staff/", views.staff, name="staff")]

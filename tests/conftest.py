@@ -1,0 +1,70 @@
+"""Suite-wide fixtures and the skip rules for `postgres`, `redis` and `e2e` tests.
+
+A test that needs what this machine lacks is skipped with the reason, never silently.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+pytest_plugins = ["tests.personas"]
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _database_is_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def _redis_reachable() -> str | None:
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        return "REDIS_URL is not set"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception as exc:
+        return f"Redis at REDIS_URL is unreachable ({exc.__class__.__name__})"
+    return None
+
+
+def _chromium_missing() -> str | None:
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    pg_reason = (
+        None
+        if _database_is_postgres()
+        else "needs PostgreSQL: set DATABASE_URL=postgres://... (running on SQLite)"
+    )
+    redis_reason = _redis_reachable()
+    e2e_reason = _chromium_missing()
+    for item in items:
+        if pg_reason and "postgres" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=pg_reason))
+        if redis_reason and "redis" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=redis_reason))
+        if e2e_reason and "e2e" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=e2e_reason))
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache() -> Iterator[None]:
+    """Rate-limit counters and role caches must not leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
