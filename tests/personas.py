@@ -32,7 +32,7 @@ def cast(db: None) -> Cast:
     return personas_ensure(password=PASSWORD)
 
 
-def _persona(key: str):  # type: ignore[no-untyped-def]
+def _persona(key: str):
     @pytest.fixture(name=key)
     def fixture(cast: Cast) -> User:
         return cast.users[key]

@@ -66,7 +66,7 @@ def test_beat_fires_the_heartbeat_in_embedded_mode(tmp_path: Path) -> None:
         timeout=180,
     )
     log = (tmp_path / "celery.log").open("w")
-    worker = subprocess.Popen(  # noqa: S603
+    worker = subprocess.Popen(
         [
             sys.executable,
             "-m",

@@ -34,7 +34,7 @@ def test_healthz_is_503_when_the_database_is_down(client: Client) -> None:
 
 def test_healthz_is_degraded_not_down_when_the_broker_is_unreachable(
     client: Client, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = client.get("/healthz")
     assert response.status_code == 200

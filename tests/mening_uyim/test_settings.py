@@ -80,7 +80,7 @@ def test_env_readers_fail_loudly_on_bad_values() -> None:
         require(["A", "B", "C"], {"B": "1"}, why="test")
 
 
-def test_time_zone_is_tashkent_and_aware(settings) -> None:  # type: ignore[no-untyped-def]
+def test_time_zone_is_tashkent_and_aware(settings) -> None:
     assert settings.TIME_ZONE == "Asia/Tashkent"
     assert settings.USE_TZ is True
     assert settings.LANGUAGE_CODE == "uz"

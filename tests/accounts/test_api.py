@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_me_shows_identity_and_roles(client: Client, mc_director: User) -> None:
+    client.force_login(mc_director)
+    body = client.get("/api/v1/me/").json()
+    assert body["email"] == "director@demo.uz"
+    assert body["roles"] == ["mc_director", "owner"]
+    assert body["memberships"][0]["role"] == "mc_director"
+
+
+def test_integrations_authenticate_with_a_token(inspector: User) -> None:
+    token = Token.objects.create(user=inspector)
+    api = APIClient()
+    assert api.get("/api/v1/me/").status_code in (401, 403)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api.get("/api/v1/me/")
+    assert response.status_code == 200
+    assert "inspector" in response.json()["roles"]
+
+
+def test_a_wrong_token_is_refused(db: None) -> None:
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert api.get("/api/v1/me/").status_code == 401
+
+
+def test_patch_phone_normalises(owner: User) -> None:
+    api = APIClient()
+    api.force_authenticate(owner)
+    response = api.patch("/api/v1/me/", {"phone": "+998 93 555 44 33"}, format="json")
+    assert response.status_code == 200
+    owner.refresh_from_db()
+    assert owner.phone == "+998935554433"
+
+
+@pytest.mark.parametrize(
+    ("lang", "fragment"), [("uz", "+998XXXXXXXXX"), ("ru", "Введите"), ("en", "Enter a phone")]
+)
+def test_patch_bad_phone_is_a_translated_400_and_changes_nothing(
+    owner: User, lang: str, fragment: str
+) -> None:
+    api = APIClient()
+    api.force_authenticate(owner)
+    response = api.patch(
+        "/api/v1/me/", {"phone": "12345"}, format="json", HTTP_ACCEPT_LANGUAGE=lang
+    )
+    assert response.status_code == 400
+    assert fragment in response.json()["phone"][0]
+    owner.refresh_from_db()
+    assert owner.phone == "+998901000001"
+
+
+def test_patch_phone_of_another_login_is_refused(owner: User, neighbour: User) -> None:
+    api = APIClient()
+    api.force_authenticate(owner)
+    response = api.patch("/api/v1/me/", {"phone": neighbour.phone}, format="json")
+    assert response.status_code == 400
+    owner.refresh_from_db()
+    assert owner.phone == "+998901000001"
+
+
+def test_schema_documents_the_api_and_docs_need_no_cdn(client: Client) -> None:
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200
+    assert "/api/v1/me/" in schema.content.decode()
+    docs = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in docs
+    assert "cdn" not in docs.lower()
+    assert "https://" not in docs

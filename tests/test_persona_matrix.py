@@ -1,0 +1,131 @@
+"""Every page and endpoint against every persona (ARCHITECTURE.md "Tests").
+
+Anonymous → the login page (or 401/403 on the API); a wrong persona → 404 (or 403) and no
+change in the database; the right persona → 200.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from accounts.models import Membership, Person, User
+from mening_uyim.demo import Cast
+from tests.personas import PERSONA_KEYS
+
+pytestmark = pytest.mark.django_db
+
+ALL = ("anonymous", *PERSONA_KEYS)
+LOGIN = "login"
+
+
+def snapshot() -> tuple:
+    return (
+        tuple(User.objects.order_by("pk").values_list("pk", "email", "phone", "is_staff")),
+        tuple(Person.objects.order_by("pk").values_list("pk", "pinfl", "phone")),
+        tuple(Membership.objects.order_by("pk").values_list("pk", "role", "revoked_at")),
+    )
+
+
+Page = tuple[str, Callable[[Cast], str], dict[str, object]]
+
+# (name, url builder, {persona: expected}); a persona not listed expects the "default".
+PAGES: list[Page] = [
+    ("home", lambda c: "/", {"default": 200}),
+    ("profile", lambda c: "/me/profile/", {"default": 200, "anonymous": LOGIN}),
+    (
+        "own company staff",
+        lambda c: f"/organizations/{c.mc.pk}/staff/",
+        {
+            "default": 404,
+            "anonymous": LOGIN,
+            "mc_director": 200,
+            "mc_dispatcher": 200,
+            "inspector": 200,
+            "other_inspector": 200,
+        },
+    ),
+    (
+        "rival company staff",
+        lambda c: f"/organizations/{c.rival_mc.pk}/staff/",
+        {
+            "default": 404,
+            "anonymous": LOGIN,
+            "rival_mc": 200,
+            "inspector": 200,
+            "other_inspector": 200,
+        },
+    ),
+    (
+        "council work list",
+        lambda c: "/registry/council/",
+        {"default": 404, "anonymous": LOGIN, "council": 200, "other_council": 200},
+    ),
+    (
+        "inspection console",
+        lambda c: "/admin/",
+        {"default": 403, "anonymous": LOGIN, "inspector": 200, "other_inspector": 200},
+    ),
+    ("api me", lambda c: "/api/v1/me/", {"default": 200, "anonymous": 401}),
+    ("api schema", lambda c: "/api/schema/", {"default": 200}),
+    ("api docs", lambda c: "/api/docs/", {"default": 200}),
+    ("healthz", lambda c: "/healthz", {"default": 200}),
+]
+
+
+@pytest.mark.parametrize("persona", ALL, indirect=True)
+@pytest.mark.parametrize(("name", "url", "expect"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_access(
+    client: Client,
+    cast: Cast,
+    persona: User | None,
+    name: str,
+    url,
+    expect,
+) -> None:
+    key = "anonymous" if persona is None else next(k for k, u in cast.users.items() if u == persona)
+    expected = expect.get(key, expect["default"])
+    if persona is not None:
+        client.force_login(persona)
+    before = snapshot()
+    response = client.get(url(cast), follow=(expected == 403 and key != "anonymous"))
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(("/accounts/login/", "/admin/login/"))
+    else:
+        assert response.status_code == expected, (name, key)
+    assert snapshot() == before
+
+
+WRITES = [
+    ("profile phone", "post", lambda c: "/me/profile/", {"phone": "+998909999999"}),
+    ("api me phone", "patch", lambda c: "/api/v1/me/", {"phone": "+998909999999"}),
+]
+
+
+@pytest.mark.parametrize(("name", "method", "url", "data"), WRITES, ids=[w[0] for w in WRITES])
+def test_anonymous_writes_change_nothing(
+    client: Client, cast: Cast, name, method, url, data
+) -> None:
+    before = snapshot()
+    response = (
+        getattr(client, method)(url(cast), data, content_type="application/json")
+        if method == "patch"
+        else client.post(url(cast), data)
+    )
+    assert response.status_code in (302, 401, 403)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("key", PERSONA_KEYS)
+def test_home_page_query_count_is_pinned(
+    client: Client,
+    cast: Cast,
+    key: str,
+    django_assert_max_num_queries,
+) -> None:
+    client.force_login(cast.users[key])
+    with django_assert_max_num_queries(6):
+        assert client.get("/").status_code == 200
