@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
 
 def test_the_cache_is_redis_and_shared() -> None:
-    assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    assert str(settings.CACHES["default"]["BACKEND"]).endswith("RedisCache")
     import redis
 
     cache.set("mu-test-key", "qiymat", timeout=30)
