@@ -12,6 +12,7 @@ from django.db import transaction
 from accounts.models import Membership, Person, Role, User
 from accounts.services import membership_grant
 from buildings.models import District, Region
+from buildings.reference import regions_ensure
 from organizations.models import ManagementCompany
 
 
@@ -147,18 +148,12 @@ class Cast:
 @transaction.atomic
 def personas_ensure(*, password: str) -> Cast:
     """Create (or leave as they are) the demo territories, companies and personas."""
-    region, _ = Region.objects.get_or_create(
-        code="TAS", defaults={"name": "Toshkent shahri", "name_ru": "город Ташкент"}
-    )
-    other_region, _ = Region.objects.get_or_create(
-        code="SAM", defaults={"name": "Samarqand viloyati", "name_ru": "Самаркандская область"}
-    )
-    district, _ = District.objects.get_or_create(
-        region=region, name="Yunusobod tumani", defaults={"name_ru": "Юнусабадский район"}
-    )
-    other_district, _ = District.objects.get_or_create(
-        region=region, name="Chilonzor tumani", defaults={"name_ru": "Чиланзарский район"}
-    )
+    if not Region.objects.filter(code="UZ-TK").exists():
+        regions_ensure(Region, District)  # normally loaded by a migration
+    region = Region.objects.get(code="UZ-TK")
+    other_region = Region.objects.get(code="UZ-SA")
+    district = District.objects.get(region=region, name="Yunusobod tumani")
+    other_district = District.objects.get(region=region, name="Chilonzor tumani")
     mc, _ = ManagementCompany.objects.get_or_create(
         tin="301234567",
         defaults={"name": "Yunusobod Servis MChJ", "dispatch_phone": "+998712000001"},

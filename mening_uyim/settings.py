@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_celery_beat",
+    "import_export",
     "allauth",
     "allauth.account",
     # project apps, lowest layer first (see README "Architecture")
@@ -303,3 +304,29 @@ LOGGING = {
 
 # --- domain settings (configurable numbers of DOMAIN.md) ------------------------------
 DEMO_PASSWORD = env_str("MENING_UYIM_DEMO_PASSWORD", "MeningUyim-2026")
+
+# Classification (DOMAIN.md "Building registry"): the defaults of the ClassificationPolicy
+# row that inspectors edit in the admin. Weights are fractions (0.001 steps), thresholds %.
+CLASSIFICATION_DEFAULTS = {
+    "weights": {
+        "foundation": "0.100",
+        "walls": "0.200",
+        "floors": "0.100",
+        "roof": "0.100",
+        "facade": "0.100",
+        "heating": "0.080",
+        "water": "0.100",
+        "electricity": "0.070",
+        "gas": "0.050",
+        "elevators": "0.100",
+    },
+    "red_overall": "60",
+    "red_structural": "70",
+    "yellow_overall": "40",
+    "yellow_element": "60",
+}
+
+# Map: the tile URL template (e.g. an internal tile server). Empty = no tiles: the map
+# still shows every building as a coloured point on a plain background.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
