@@ -16,7 +16,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     roles = roles_of(user)
     items: list[tuple[str, Any]] = [(reverse("home"), _("Home"))]
     if roles.is_owner:
-        items.append((reverse("home") + "#apartments", _("My apartments")))
+        items.append((reverse("buildings:my_apartments"), _("My apartments")))
+    items.append((reverse("buildings:building_list"), _("Buildings")))
+    items.append((reverse("buildings:map"), _("Map")))
     if roles.is_mc_staff and roles.organization_id:
         items.append(
             (reverse("organizations:staff", args=[roles.organization_id]), _("My company"))

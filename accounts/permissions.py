@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from django.db.models import Count, Q
+
 from accounts.models import MC_ROLES, Membership, Person, Role
 
 _CACHE_ATTR = "_mening_uyim_roles"
@@ -37,10 +39,12 @@ class UserRoles:
     inspector_region_name: str = ""
     names: frozenset[str] = field(default_factory=frozenset)
 
+    owns_apartments: bool = False
+
     @property
     def is_owner(self) -> bool:
-        # The registry issue narrows this to a person with a current ownership.
-        return self.person is not None
+        """An owner is a person with at least one current ownership (DOMAIN.md "Actors")."""
+        return self.owns_apartments
 
     @property
     def is_mc_staff(self) -> bool:
@@ -70,14 +74,21 @@ def roles_of(user: Any) -> UserRoles:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    person = Person.objects.filter(user_id=user.pk).first()
+    # Ownership lives in the registry app; the reverse relation's name is enough here.
+    person = (
+        Person.objects.filter(user_id=user.pk)
+        .annotate(current=Count("ownerships", filter=Q(ownerships__until__isnull=True)))
+        .first()
+    )
+    owns = bool(person is not None and getattr(person, "current", 0))
     values: dict[str, Any] = {
         "authenticated": True,
         "superuser": user.is_superuser,
         "person": person,
+        "owns_apartments": owns,
     }
     names: set[str] = set()
-    if person is not None:
+    if owns:
         names.add("owner")
     memberships = (
         Membership.objects.active()
@@ -122,6 +133,11 @@ class Action(StrEnum):
     MANAGE_ORGANIZATION_STAFF = "organization.manage_staff"
     VIEW_COUNCIL_DISTRICT = "district.council_view"
     OVERSEE_REGION = "region.oversee"
+    VIEW_BUILDING_PRIVATE = "building.view_private"
+    COMMISSION_BUILDING = "building.commission"
+    VIEW_APARTMENT_PRIVATE = "apartment.view_private"
+    IMPORT_TURAR_JOY = "registry.import"
+    EDIT_CLASSIFICATION_POLICY = "registry.edit_policy"
 
 
 Rule = Callable[[UserRoles, Any, Any], bool]
@@ -155,6 +171,35 @@ def _oversee_region(r: UserRoles, user: Any, obj: Any) -> bool:
     return r.superuser or r.inspects_region(obj.pk)
 
 
+def _view_building_private(r: UserRoles, user: Any, obj: Any) -> bool:
+    """Owners' names and account numbers: the region's inspectors and the building's MC."""
+    return (
+        r.superuser
+        or r.inspects_region(obj.region_id)
+        or (r.is_mc_staff and obj.manager_id is not None and obj.manager_id == r.organization_id)
+    )
+
+
+def _commission_building(r: UserRoles, user: Any, obj: Any) -> bool:
+    return r.superuser or r.inspects_region(obj.region_id)
+
+
+def _view_apartment_private(r: UserRoles, user: Any, obj: Any) -> bool:
+    if _view_building_private(r, user, obj.building):
+        return True
+    return r.owns_apartments and bool(
+        obj.ownerships.filter(until__isnull=True, person__user_id=user.pk).exists()
+    )
+
+
+def _import_turar_joy(r: UserRoles, user: Any, obj: Any) -> bool:
+    return r.superuser or r.inspector
+
+
+def _edit_policy(r: UserRoles, user: Any, obj: Any) -> bool:
+    return r.superuser or r.is_national_inspector
+
+
 RULES: dict[Action, Rule] = {
     Action.ACCESS_ADMIN: _access_admin,
     Action.VIEW_PERSON: _view_person,
@@ -162,6 +207,11 @@ RULES: dict[Action, Rule] = {
     Action.MANAGE_ORGANIZATION_STAFF: _manage_org_staff,
     Action.VIEW_COUNCIL_DISTRICT: _view_council_district,
     Action.OVERSEE_REGION: _oversee_region,
+    Action.VIEW_BUILDING_PRIVATE: _view_building_private,
+    Action.COMMISSION_BUILDING: _commission_building,
+    Action.VIEW_APARTMENT_PRIVATE: _view_apartment_private,
+    Action.IMPORT_TURAR_JOY: _import_turar_joy,
+    Action.EDIT_CLASSIFICATION_POLICY: _edit_policy,
 }
 
 
@@ -182,6 +232,16 @@ INSPECTOR_MODEL_PERMISSIONS = frozenset(
         "accounts.change_person",
         "buildings.view_region",
         "buildings.view_district",
+        "buildings.view_building",
+        "buildings.change_building",
+        "buildings.view_apartment",
+        "buildings.view_ownership",
+        "buildings.view_conditionassessment",
+        "buildings.add_conditionassessment",
+        "buildings.view_monthlyconsumption",
+        "buildings.view_landplot",
+        "buildings.view_classificationpolicy",
+        "buildings.change_classificationpolicy",
         "organizations.view_managementcompany",
         "mening_uyim.view_heartbeat",
         "django_celery_beat.view_periodictask",

@@ -13,14 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import PhoneForm
 from accounts.models import User
-from accounts.permissions import roles_of
 from accounts.services import user_phone_set
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """One page, a section per role the visitor holds; the public landing for anonymous."""
-    roles = roles_of(request.user)
-    return render(request, "accounts/home.html", {"roles": roles})
 
 
 @login_required

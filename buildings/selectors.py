@@ -1,14 +1,47 @@
-"""Reads of the registry, each scoped to the user who asks."""
+"""Reads of the registry. Every queryset that reaches a user is scoped by that user."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from accounts.permissions import roles_of
-from buildings.models import District
+from accounts.permissions import Action, can, roles_of
+from buildings.models import (
+    Apartment,
+    Building,
+    ConditionAssessment,
+    District,
+    MonthlyConsumption,
+    Ownership,
+    Region,
+)
+
+PUBLIC_BUILDING_FIELDS = (
+    "id",
+    "cadastral_number",
+    "address",
+    "lat",
+    "lon",
+    "year_built",
+    "floors",
+    "entrances",
+    "wall_material",
+    "has_elevator",
+    "apartments_count",
+    "living_area_m2",
+    "management_method",
+    "manager_name",
+    "classification",
+    "overall_wear",
+    "region_id",
+    "district_id",
+    "manager_id",
+    "latest_assessment_id",
+    "commissioned_at",
+)
 
 
 def districts_visible_to(user: Any) -> QuerySet[District]:
@@ -33,3 +66,121 @@ def council_district_for(user: Any) -> District:
     if district is None:
         raise Http404
     return district
+
+
+def buildings_public() -> QuerySet[Building]:
+    """The public registry: every building, only its public columns."""
+    return Building.objects.select_related("region", "district", "manager").only(
+        *PUBLIC_BUILDING_FIELDS,
+        "region__name",
+        "region__code",
+        "district__name",
+        "manager__name",
+    )
+
+
+def buildings_filtered(
+    *, region: str | None = None, district: str | None = None, klass: str | None = None
+) -> QuerySet[Building]:
+    qs = buildings_public()
+    if region:
+        qs = (
+            qs.filter(region__code=region)
+            if region.startswith("UZ-")
+            else qs.filter(region_id=region if region.isdigit() else -1)
+        )
+    if district and district.isdigit():
+        qs = qs.filter(district_id=int(district))
+    if klass:
+        qs = qs.filter(classification=klass)
+    return qs.order_by("region__name", "district__name", "address", "id")
+
+
+def buildings_in_scope_of(user: Any) -> QuerySet[Building]:
+    """Buildings an inspector oversees (their region; all for national), for admin and API."""
+    roles = roles_of(user)
+    qs = Building.objects.all()
+    if roles.superuser or roles.is_national_inspector:
+        return qs
+    if roles.inspector and roles.inspector_region_id is not None:
+        return qs.filter(region_id=roles.inspector_region_id)
+    return qs.none()
+
+
+def building_page(building_id: int) -> Building:
+    """One building with what its public page shows; 404 if it does not exist."""
+    return get_object_or_404(buildings_public(), pk=building_id)
+
+
+def building_assessments(building: Building, *, limit: int = 20) -> list[ConditionAssessment]:
+    return list(building.assessments.order_by("-assessed_on", "-id")[:limit])
+
+
+def building_consumption(building: Building, *, months: int = 12) -> list[MonthlyConsumption]:
+    rows = list(building.consumption.order_by("-month")[:months])
+    rows.reverse()
+    return rows
+
+
+def building_apartments_private(user: Any, building: Building) -> list[Apartment] | None:
+    """Apartments with their current owners, or None when ``user`` may not see them."""
+    if not can(user, Action.VIEW_BUILDING_PRIVATE, building):
+        return None
+    current = Ownership.objects.filter(until__isnull=True).select_related("person")
+    return list(
+        building.apartments.order_by("id").prefetch_related(
+            Prefetch("ownerships", queryset=current, to_attr="current_owners")
+        )
+    )
+
+
+def my_apartments(user: Any) -> list[Apartment]:
+    """The owner's apartments (current ownership), each with its building and latest assessment."""
+    roles = roles_of(user)
+    if roles.person is None:
+        return []
+    return list(
+        Apartment.objects.filter(
+            ownerships__person_id=roles.person.pk, ownerships__until__isnull=True
+        )
+        .select_related(
+            "building__region",
+            "building__district",
+            "building__latest_assessment",
+            "building__manager",
+        )
+        .annotate(
+            share_numerator=F("ownerships__share_numerator"),
+            share_denominator=F("ownerships__share_denominator"),
+        )
+        .order_by("building__address", "number")
+    )
+
+
+def assessments_visible_to(user: Any) -> QuerySet[ConditionAssessment]:
+    """Inspectors: their region's assessments; owners: those of buildings they own in."""
+    roles = roles_of(user)
+    qs = ConditionAssessment.objects.select_related("building")
+    if roles.superuser or roles.is_national_inspector:
+        return qs
+    if roles.inspector and roles.inspector_region_id is not None:
+        return qs.filter(building__region_id=roles.inspector_region_id)
+    if roles.person is not None and roles.owns_apartments:
+        return qs.filter(
+            building__apartments__ownerships__person_id=roles.person.pk,
+            building__apartments__ownerships__until__isnull=True,
+        ).distinct()
+    return qs.none()
+
+
+def map_points(*, region: str | None, district: str | None) -> list[list[Any]]:
+    """Compact points for the map: [id, lat, lon, class]."""
+    qs = buildings_filtered(region=region, district=district)
+    return [
+        [pk, round(lat, 5), round(lon, 5), klass]
+        for pk, lat, lon, klass in qs.order_by().values_list("id", "lat", "lon", "classification")
+    ]
+
+
+def regions_with_districts() -> list[Region]:
+    return list(Region.objects.prefetch_related("districts").order_by("name"))

@@ -5,4 +5,11 @@ from django.urls import path
 from buildings import views
 
 app_name = "buildings"
-urlpatterns = [path("council/", views.council, name="council")]
+urlpatterns = [
+    path("council/", views.council, name="council"),
+    path("my-apartments/", views.my_apartments, name="my_apartments"),
+    path("buildings/", views.building_list, name="building_list"),
+    path("buildings/<int:pk>/", views.building_detail, name="building_detail"),
+    path("map/", views.building_map, name="map"),
+    path("map/points.json", views.map_points, name="map_points"),
+]

@@ -1,14 +1,134 @@
+"""Registry pages: my apartments, the building page, the building list and the map."""
+
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
-from buildings.selectors import council_district_for
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from buildings import selectors
+from buildings.charts import month_bars, wear_bars
+from buildings.classification import classify, policy_current
+from buildings.models import ELEMENT_LABELS, ELEMENTS, STRUCTURAL, Classification
 
 
 @login_required
 def council(request: HttpRequest) -> HttpResponse:
     """A council member's work list (lots to approve arrive with the lots issue)."""
-    district = council_district_for(request.user)
+    district = selectors.council_district_for(request.user)
     return render(request, "buildings/council.html", {"district": district})
+
+
+@login_required
+def my_apartments(request: HttpRequest) -> HttpResponse:
+    apartments = selectors.my_apartments(request.user)
+    return render(request, "buildings/my_apartments.html", {"apartments": apartments})
+
+
+def _element_band(element: str, value: Any, policy: Any) -> str:
+    if value is None:
+        return "unassessed"
+    tenths = int(value * 10)
+    if element in STRUCTURAL and tenths > policy.red_structural:
+        return "red"
+    if tenths > policy.yellow_element:
+        return "yellow"
+    return "green"
+
+
+@require_GET
+def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Public facts to everyone; owners and account numbers only to those with a right."""
+    building = selectors.building_page(pk)
+    policy = policy_current()
+    assessments = selectors.building_assessments(building)
+    history = [
+        (
+            a,
+            classify(
+                a.wear(), emergency=a.emergency, has_elevator=building.has_elevator, policy=policy
+            ),
+        )
+        for a in assessments
+    ]
+    latest = assessments[0] if assessments else None
+    wear_chart = None
+    if latest is not None:
+        rows = [
+            (
+                str(ELEMENT_LABELS[e]),
+                getattr(latest, e),
+                _element_band(e, getattr(latest, e), policy),
+            )
+            for e in ELEMENTS
+            if building.has_elevator or e != "elevators"
+        ]
+        wear_chart = wear_bars(rows, title=_("Wear by element, %"))
+    consumption = selectors.building_consumption(building)
+    charts = []
+    if consumption:
+        for field, label, unit, colour in (
+            ("electricity_kwh", _("Electricity"), _("kWh"), "#1565c0"),
+            ("gas_m3", _("Gas"), _("m³"), "#ef6c00"),
+            ("water_m3", _("Water"), _("m³"), "#00838f"),
+        ):
+            points = [(f"{c.month:%m.%y}", getattr(c, field)) for c in consumption]
+            charts.append((label, unit, month_bars(points, title=label, unit=unit, colour=colour)))
+    context = {
+        "building": building,
+        "history": history,
+        "latest": latest,
+        "wear_chart": wear_chart,
+        "consumption_charts": charts,
+        "apartments": selectors.building_apartments_private(request.user, building),
+        "mine": [a for a in selectors.my_apartments(request.user) if a.building_id == building.pk],
+    }
+    return render(request, "buildings/building_detail.html", context)
+
+
+@require_GET
+def building_list(request: HttpRequest) -> HttpResponse:
+    region = request.GET.get("region") or None
+    district = request.GET.get("district") or None
+    klass = request.GET.get("class") or None
+    if klass not in {None, *Classification.values}:
+        klass = None
+    qs = selectors.buildings_filtered(region=region, district=district, klass=klass)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "regions": selectors.regions_with_districts(),
+        "selected": {"region": region or "", "district": district or "", "class": klass or ""},
+        "classes": Classification.choices,
+    }
+    partial = request.headers.get("HX-Request") == "true"  # htmx swaps only the rows
+    template = "buildings/_building_rows.html" if partial else "buildings/building_list.html"
+    return render(request, template, context)
+
+
+@require_GET
+def building_map(request: HttpRequest) -> HttpResponse:
+    context = {
+        "regions": selectors.regions_with_districts(),
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "region": request.GET.get("region", "UZ-TK"),
+        "district": request.GET.get("district", ""),
+    }
+    return render(request, "buildings/map.html", context)
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def map_points(request: HttpRequest) -> JsonResponse:
+    points = selectors.map_points(
+        region=request.GET.get("region") or None, district=request.GET.get("district") or None
+    )
+    return JsonResponse({"fields": ["id", "lat", "lon", "class"], "points": points})

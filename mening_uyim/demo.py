@@ -5,7 +5,10 @@ Everything here is idempotent: running it twice changes nothing and duplicates n
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -35,7 +38,7 @@ PERSONAS: tuple[PersonaSpec, ...] = (
         "+998901000001",
         "Aziz Karimov",
         "31505850010011",
-        describe="owns flat 12 in building A",
+        describe="owns flat 12 in building A (1/2)",
     ),
     PersonaSpec(
         "co_owner",
@@ -51,7 +54,7 @@ PERSONAS: tuple[PersonaSpec, ...] = (
         "+998901000003",
         "Bobur Toshmatov",
         "30107790010033",
-        describe="owns a flat in building B of the same lot",
+        describe="owns flat 5 in building B, same district",
     ),
     PersonaSpec(
         "outsider",
@@ -59,7 +62,7 @@ PERSONAS: tuple[PersonaSpec, ...] = (
         "+998901000004",
         "Sardor Rahimov",
         "31012900010044",
-        describe="owns a flat elsewhere",
+        describe="owns flat 3 in building C, Samarkand",
     ),
     PersonaSpec(
         "mc_director",
@@ -134,6 +137,162 @@ PERSONAS: tuple[PersonaSpec, ...] = (
 )
 
 
+DEMO_A, DEMO_B, DEMO_C = "DEMO:TK:000A", "DEMO:TK:000B", "DEMO:SA:000C"
+
+
+def _flat(number: int, owners: list[tuple[str, str, str]] | None = None) -> dict[str, Any]:
+    flat: dict[str, Any] = {"number": str(number), "area_m2": 48 + (number * 7) % 40, "rooms": 2}
+    if owners:
+        flat["owners"] = [{"pinfl": p, "full_name": n, "share": s} for p, n, s in owners]
+    return flat
+
+
+def _demo_records() -> list[dict[str, Any]]:
+    by_key = {spec.key: spec for spec in PERSONAS}
+
+    def owner(key: str, share: str) -> tuple[str, str, str]:
+        return (by_key[key].pinfl, by_key[key].full_name, share)
+
+    def building(
+        cadastral: str,
+        region: str,
+        district: str,
+        address: str,
+        lat: float,
+        lon: float,
+        flats: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        return {
+            "kind": "building",
+            "cadastral_number": cadastral,
+            "region": region,
+            "district": district,
+            "address": address,
+            "lat": lat,
+            "lon": lon,
+            "year_built": 1984,
+            "floors": 9,
+            "entrances": 2,
+            "wall_material": "panel",
+            "has_elevator": True,
+            "cadastral_passport": True,
+            "solar_panels": False,
+            "solar_transferred": False,
+            "apartments": flats,
+        }
+
+    flats_a = [
+        _flat(n, [owner("owner", "1/2"), owner("co_owner", "1/2")] if n == 12 else None)
+        for n in range(1, 37)
+    ]
+    flats_b = [_flat(n, [owner("neighbour", "1")] if n == 5 else None) for n in range(1, 37)]
+    flats_c = [_flat(n, [owner("outsider", "1")] if n == 3 else None) for n in range(1, 19)]
+    wear_a = {
+        "foundation": 35,
+        "walls": 48,
+        "floors": 40,
+        "roof": 62,
+        "facade": 55,
+        "heating": 58,
+        "water": 50,
+        "electricity": 45,
+        "gas": 30,
+        "elevators": 57,
+    }
+    wear_b = {e: 25 for e in wear_a}
+    wear_c = {**wear_a, "walls": 74, "roof": 80}
+    records = [
+        building(
+            DEMO_A,
+            "UZ-TK",
+            "Yunusobod tumani",
+            "Yunusobod tumani, Amir Temur koʻchasi, 107-uy",
+            41.3621,
+            69.2874,
+            flats_a,
+        ),
+        building(
+            DEMO_B,
+            "UZ-TK",
+            "Yunusobod tumani",
+            "Yunusobod tumani, Bogʻishamol koʻchasi, 21-uy",
+            41.3580,
+            69.2950,
+            flats_b,
+        ),
+        building(
+            DEMO_C,
+            "UZ-SA",
+            "Samarqand shahri",
+            "Samarqand shahri, Registon koʻchasi, 5-uy",
+            39.6547,
+            66.9597,
+            flats_c,
+        ),
+        {
+            "kind": "assessment",
+            "cadastral_number": DEMO_A,
+            "assessed_on": "2026-05-14",
+            "wear": wear_a,
+            "emergency": False,
+        },
+        {
+            "kind": "assessment",
+            "cadastral_number": DEMO_A,
+            "assessed_on": "2023-04-02",
+            "wear": {e: max(0, v - 10) for e, v in wear_a.items()},
+            "emergency": False,
+        },
+        {
+            "kind": "assessment",
+            "cadastral_number": DEMO_B,
+            "assessed_on": "2026-03-20",
+            "wear": wear_b,
+            "emergency": False,
+        },
+        {
+            "kind": "assessment",
+            "cadastral_number": DEMO_C,
+            "assessed_on": "2026-02-11",
+            "wear": wear_c,
+            "emergency": False,
+        },
+        {"kind": "land_plot", "cadastral_number": DEMO_A, "area_m2": 4200},
+    ]
+    for i in range(12):
+        month = (10 - i) % 12 + 1
+        year = 2026 if i < 10 else 2025
+        winter = month in (11, 12, 1, 2, 3)
+        records.append(
+            {
+                "kind": "consumption",
+                "cadastral_number": DEMO_A,
+                "month": f"{year}-{month:02d}",
+                "electricity_kwh": 6800 + 900 * winter + 37 * i,
+                "gas_m3": 900 + 2700 * winter,
+                "water_m3": 410 + 11 * i,
+            }
+        )
+    return records
+
+
+def _demo_buildings_ensure(mc: ManagementCompany) -> None:
+    """Buildings A and B (Yunusobod, managed by the demo MC) and C (Samarkand), via the
+    Turar-Joy importer itself: idempotent by construction."""
+    from buildings.models import Building, ManagementMethod
+    from buildings.turarjoy import turar_joy_import
+
+    report = turar_joy_import(lines=[json.dumps(r) for r in _demo_records()])
+    if not report.ok:
+        raise RuntimeError(f"demo data is invalid: {report.errors}")
+    Building.objects.filter(cadastral_number__in=[DEMO_A, DEMO_B], manager__isnull=True).update(
+        management_method=ManagementMethod.MC, manager=mc
+    )
+    Building.objects.filter(cadastral_number__in=[DEMO_A, DEMO_B, DEMO_C]).update(
+        commissioned_at=dt.datetime(1984, 12, 1, tzinfo=dt.UTC)
+    )
+
+
 @dataclass
 class Cast:
     users: dict[str, User]
@@ -184,6 +343,7 @@ def personas_ensure(*, password: str) -> Cast:
             held = Membership.objects.active().filter(user=user, role=spec.role).exists()
             if not held:
                 membership_grant(user=user, role=spec.role, **scopes[spec.scope])
+    _demo_buildings_ensure(mc)
     admin = User.objects.filter(email="admin@demo.uz").first()
     if admin is None:
         admin = User.objects.create_superuser(email="admin@demo.uz", password=password)

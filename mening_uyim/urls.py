@@ -9,9 +9,9 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
-from accounts import views as account_views
 from accounts.api import MeView
-from mening_uyim.views import healthz
+from buildings import api as buildings_api
+from mening_uyim.views import healthz, home
 
 # The admin login goes through allauth's login, with its rate limits (429 past the limit).
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -20,10 +20,15 @@ admin.site.site_title = "Mening Uyim"
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
+    path("me/apartments/", buildings_api.MyApartments.as_view(), name="my-apartments"),
+    path("buildings/", buildings_api.BuildingList.as_view(), name="buildings"),
+    path("buildings/<int:pk>/", buildings_api.BuildingDetail.as_view(), name="building"),
+    path("assessments/", buildings_api.AssessmentList.as_view(), name="assessments"),
+    path("turar-joy/import/", buildings_api.TurarJoyImport.as_view(), name="turar-joy-import"),
 ]
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),

@@ -36,7 +36,7 @@ def test_home_shows_a_section_per_role(client: Client, mc_director: User) -> Non
     html = client.get("/").content.decode()
     assert 'id="company"' in html
     assert "Yunusobod Servis MChJ" in html
-    assert 'id="apartments"' in html  # a director who is also a person sees their home
+    assert 'id="apartments"' not in html  # the director owns no flat
 
 
 def test_navigation_is_by_role(client: Client, inspector: User, owner: User) -> None:

@@ -8,6 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from buildings.generator import generate
+from buildings.models import Building
 from mening_uyim.demo import PERSONAS, personas_ensure
 
 
@@ -17,8 +19,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--json", action="store_true", help="print one JSON summary")
 
+    def _say(self, message: str) -> None:
+        self.stderr.write(f"[seed_demo] {message}")
+
     def handle(self, *args: Any, **options: Any) -> None:
         password = settings.DEMO_PASSWORD
+        if not Building.objects.exists():
+            # The national generator at a small scale, then the personas' own buildings.
+            counts, seconds = generate(scale=settings.DEMO_SCALE, seed=1, progress=self._say)
+            self._say(f"generated {counts.buildings} buildings in {seconds:.1f} s")
         cast = personas_ensure(password=password)
         rows = [
             {"persona": s.key, "login": s.email, "phone": s.phone, "who": s.describe}

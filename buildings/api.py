@@ -1,0 +1,179 @@
+"""Registry API: public buildings, my apartments, scoped assessments, the Turar-Joy import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.parsers import FileUploadParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import Action, can, roles_of
+from buildings import selectors
+from buildings.models import Apartment, Building, Classification, ConditionAssessment
+from buildings.turarjoy import turar_joy_import
+
+
+class BuildingSerializer(serializers.ModelSerializer[Building]):
+    region = serializers.CharField(source="region.code")
+    region_name = serializers.CharField(source="region.name")
+    district = serializers.IntegerField(source="district_id")
+    district_name = serializers.CharField(source="district.name")
+    manager = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Building
+        fields = [
+            "id",
+            "cadastral_number",
+            "address",
+            "lat",
+            "lon",
+            "region",
+            "region_name",
+            "district",
+            "district_name",
+            "year_built",
+            "floors",
+            "entrances",
+            "wall_material",
+            "has_elevator",
+            "apartments_count",
+            "living_area_m2",
+            "management_method",
+            "manager",
+            "classification",
+            "overall_wear",
+        ]
+
+    def get_manager(self, obj: Building) -> str:
+        return obj.manager.name if obj.manager else obj.manager_name
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("region", str, description="region code, e.g. UZ-TK"),
+        OpenApiParameter("district", int, description="district id"),
+        OpenApiParameter("classification", str, enum=Classification.values),
+    ]
+)
+class BuildingList(generics.ListAPIView[Building]):
+    """The public registry: public fields only, paginated."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = BuildingSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        klass = params.get("classification")
+        if klass and klass not in Classification.values:
+            raise serializers.ValidationError(
+                {"classification": [f"one of {Classification.values}"]}
+            )
+        return selectors.buildings_filtered(
+            region=params.get("region"), district=params.get("district"), klass=klass
+        )
+
+
+class BuildingDetail(generics.RetrieveAPIView[Building]):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = BuildingSerializer
+    queryset = selectors.buildings_public()
+
+
+class MyApartmentSerializer(serializers.ModelSerializer[Apartment]):
+    building = BuildingSerializer()
+    share = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Apartment
+        fields = ["id", "number", "area_m2", "rooms", "account_number", "share", "building"]
+
+    def get_share(self, obj: Any) -> str:
+        return f"{obj.share_numerator}/{obj.share_denominator}"
+
+
+class MyApartments(APIView):
+    """The authenticated owner's apartments (current ownership)."""
+
+    @extend_schema(responses=MyApartmentSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        rows = selectors.my_apartments(request.user)
+        return Response(MyApartmentSerializer(rows, many=True).data)
+
+
+class AssessmentSerializer(serializers.ModelSerializer[ConditionAssessment]):
+    cadastral_number = serializers.CharField(source="building.cadastral_number")
+
+    class Meta:
+        model = ConditionAssessment
+        fields = [
+            "id",
+            "building",
+            "cadastral_number",
+            "assessed_on",
+            "foundation",
+            "walls",
+            "floors",
+            "roof",
+            "facade",
+            "heating",
+            "water",
+            "electricity",
+            "gas",
+            "elevators",
+            "emergency",
+            "source",
+        ]
+
+
+@extend_schema(parameters=[OpenApiParameter("building", int, description="building id")])
+class AssessmentList(generics.ListAPIView[ConditionAssessment]):
+    """Assessments: an inspector's region, or the buildings an owner owns in."""
+
+    serializer_class = AssessmentSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> Any:
+        qs = selectors.assessments_visible_to(self.request.user)
+        building = self.request.query_params.get("building")
+        if building:
+            if not building.isdigit():
+                raise serializers.ValidationError({"building": ["a building id"]})
+            qs = qs.filter(building_id=int(building))
+        return qs.order_by("-assessed_on", "-id")
+
+
+class TurarJoyImport(APIView):
+    """Import a Turar-Joy JSON Lines file: all or nothing (200 with counts, or 400 with
+    every bad line). Inspectors only; a regional inspector imports their region only."""
+
+    parser_classes = [MultiPartParser, FileUploadParser]
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, filename: str | None = None) -> Response:
+        if not can(request.user, Action.IMPORT_TURAR_JOY):
+            return Response(status=status.HTTP_403_FORBIDDEN)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise serializers.ValidationError({"file": ["a JSON Lines file is required"]})
+        roles = roles_of(request.user)
+        scope = (
+            None if (roles.superuser or roles.is_national_inspector) else roles.inspector_region_id
+        )
+        report = turar_joy_import(lines=upload, region_scope=scope)
+        code = status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST
+        return Response(report.as_dict(), status=code)
