@@ -7,10 +7,12 @@ a concurrent write could break are database constraints.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -244,7 +246,12 @@ class Apartment(models.Model):
         Building, verbose_name=_("building"), on_delete=models.PROTECT, related_name="apartments"
     )
     number = models.CharField(_("number"), max_length=10)
-    area_m2 = models.DecimalField(_("area, m²"), max_digits=8, decimal_places=2)
+    area_m2 = models.DecimalField(
+        _("area, m²"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
     rooms = models.PositiveSmallIntegerField(_("rooms"), null=True, blank=True)
     account_number = models.CharField(_("personal account number"), max_length=12, unique=True)
 
@@ -316,7 +323,14 @@ class Ownership(models.Model):
 
 
 def _wear_field(label: Any, *, null: bool = False) -> models.DecimalField:
-    return models.DecimalField(label, max_digits=4, decimal_places=1, null=null, blank=null)
+    return models.DecimalField(
+        label,
+        max_digits=4,
+        decimal_places=1,
+        null=null,
+        blank=null,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
 
 
 class ConditionAssessment(models.Model):

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import Membership, Person, User
-from mening_uyim.demo import Cast
+from mening_uyim.demo import DEMO_A, Cast
 from tests.personas import PERSONA_KEYS
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,12 @@ def snapshot() -> tuple:
         tuple(Person.objects.order_by("pk").values_list("pk", "pinfl", "phone")),
         tuple(Membership.objects.order_by("pk").values_list("pk", "role", "revoked_at")),
     )
+
+
+def building_a(c: Cast) -> int:
+    from buildings.models import Building
+
+    return Building.objects.get(cadastral_number=DEMO_A).pk
 
 
 Page = tuple[str, Callable[[Cast], str], dict[str, object]]
@@ -72,6 +78,30 @@ PAGES: list[Page] = [
     ("api schema", lambda c: "/api/schema/", {"default": 200}),
     ("api docs", lambda c: "/api/docs/", {"default": 200}),
     ("healthz", lambda c: "/healthz", {"default": 200}),
+    ("my apartments", lambda c: "/registry/my-apartments/", {"default": 200, "anonymous": LOGIN}),
+    ("building page", lambda c: f"/registry/buildings/{building_a(c)}/", {"default": 200}),
+    ("building list", lambda c: "/registry/buildings/?region=UZ-TK", {"default": 200}),
+    ("map", lambda c: "/registry/map/", {"default": 200}),
+    ("map points", lambda c: "/registry/map/points.json?region=UZ-TK", {"default": 200}),
+    (
+        "admin buildings",
+        lambda c: "/admin/buildings/building/",
+        {"default": 403, "anonymous": LOGIN, "inspector": 200, "other_inspector": 200},
+    ),
+    (
+        "admin building A",
+        lambda c: f"/admin/buildings/building/{building_a(c)}/change/",
+        {"default": 403, "anonymous": LOGIN, "inspector": 200, "other_inspector": 404},
+    ),
+    (
+        "admin apartments",
+        lambda c: "/admin/buildings/apartment/",
+        {"default": 403, "anonymous": LOGIN, "inspector": 200, "other_inspector": 200},
+    ),
+    ("api buildings", lambda c: "/api/v1/buildings/?region=UZ-TK", {"default": 200}),
+    ("api building", lambda c: f"/api/v1/buildings/{building_a(c)}/", {"default": 200}),
+    ("api my apartments", lambda c: "/api/v1/me/apartments/", {"default": 200, "anonymous": 401}),
+    ("api assessments", lambda c: "/api/v1/assessments/", {"default": 200, "anonymous": 401}),
 ]
 
 
