@@ -41,8 +41,8 @@ lint: install
 	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=mening_uyim.settings_test $(MANAGE) makemigrations --check --dry-run
 
-bench: setup
-	$(PY) bench/run.py all --scale $(SCALE)
+bench: install
+	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3}" $(PY) bench/run.py all --scale $(SCALE)
 
 # Developer tools (need GNU gettext: apt-get install gettext).
 makemessages: install

@@ -42,7 +42,9 @@ class RegionScopedAdmin(admin.ModelAdmin):
 
     region_path = "region_id"
 
-    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> Any:
+    def _get_obj_does_not_exist_redirect(
+        self, request: HttpRequest, opts: Any, object_id: str
+    ) -> Any:
         # Django redirects to the index for a missing object; outside one's region an
         # object does not exist, and the answer is a plain 404 (no hint that it exists).
         raise Http404

@@ -46,8 +46,8 @@ def wear_bars(rows: Sequence[tuple[str, Decimal | None, str]], *, title: str) ->
         bars,
     )
     return format_html(
-        '<svg class="chart" viewBox="0 0 520 {}" role="img" aria-label="{}">'
-        '<line x1="330" y1="0" x2="330" y2="{}" stroke="#c62828" stroke-dasharray="3 3"></line>'
+        '<svg class="chart" viewBox="0 0 570 {}" role="img" aria-label="{}">'
+        '<line x1="380" y1="0" x2="380" y2="{}" stroke="#c62828" stroke-dasharray="3 3"></line>'
         "{}</svg>",
         height,
         title,

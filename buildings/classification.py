@@ -85,7 +85,10 @@ def classify(
     wear: Mapping[str, Any], *, emergency: bool, has_elevator: bool, policy: Policy
 ) -> Result:
     """Classify one assessment. ``wear`` maps element → percent (elevators may be None)."""
-    elements = [e for e in ELEMENTS if has_elevator or e != "elevators"]
+    # The elevator term counts when the building has one and it was assessed (an old
+    # assessment of a building that later got an elevator has no elevator wear).
+    with_elevator = has_elevator and wear.get("elevators") is not None
+    elements = [e for e in ELEMENTS if with_elevator or e != "elevators"]
     w = {e: tenths(wear[e]) for e in elements}
     total_weight = sum(policy.weights[e] for e in elements)
     numerator = sum(w[e] * policy.weights[e] for e in elements)
@@ -115,11 +118,11 @@ def _sql_terms(policy: Policy, alias: str, elevator: str) -> tuple[str, str]:
     base = [e for e in ELEMENTS if e != "elevators"]
     num = " + ".join(f"{t(e)} * {policy.weights[e]}" for e in base)
     w_elev = policy.weights["elevators"]
-    numerator = (
-        f"({num} + CASE WHEN {elevator} THEN COALESCE({t('elevators')}, 0) * {w_elev} ELSE 0 END)"
-    )
+    # The elevator term counts only when the building has one and its wear was assessed.
+    counts = f"{elevator} AND {alias}.elevators IS NOT NULL"
+    numerator = f"({num} + CASE WHEN {counts} THEN {t('elevators')} * {w_elev} ELSE 0 END)"
     base_weight = sum(policy.weights[e] for e in base)
-    total = f"(CASE WHEN {elevator} THEN {base_weight + w_elev} ELSE {base_weight} END)"
+    total = f"(CASE WHEN {counts} THEN {base_weight + w_elev} ELSE {base_weight} END)"
     return numerator, total
 
 
@@ -134,7 +137,8 @@ def classification_sql(policy: Policy, alias: str, elevator: str) -> tuple[str, 
     base = [e for e in ELEMENTS if e != "elevators"]
     element_yellow = " OR ".join(f"{t(e)} > {policy.yellow_element}" for e in base)
     element_yellow += (
-        f" OR ({elevator} AND COALESCE({t('elevators')}, 0) > {policy.yellow_element})"
+        f" OR ({elevator} AND {alias}.elevators IS NOT NULL"
+        f" AND {t('elevators')} > {policy.yellow_element})"
     )
     klass = (
         f"CASE WHEN {alias}.emergency OR {num} > {policy.red_overall} * {total} "

@@ -22,7 +22,7 @@ from buildings.models import (
     Region,
     WallMaterial,
 )
-from buildings.services import parse_share, shares_problem
+from buildings.services import MSG_NEEDS_ELEVATOR_WEAR, parse_share, shares_problem
 
 KINDS = ("building", "assessment", "consumption", "land_plot")
 Progress = Callable[[str, int, int], None]
@@ -113,6 +113,8 @@ def _decimal(
         raise LineError(_("%(field)s: must be a number") % {"field": name}) from None
     if not number.is_finite():
         raise LineError(_("%(field)s: must be a number") % {"field": name})
+    # Round first, so that what is checked is what will be stored (0.001 m² is 0.00 m²).
+    number = number.quantize(Decimal(1).scaleb(-places))
     if positive and number <= 0:
         raise LineError(
             _("%(field)s: must be greater than 0, got %(value)s") % {"field": name, "value": value}
@@ -122,13 +124,15 @@ def _decimal(
             _("%(field)s: must be between %(low)s and %(high)s, got %(value)s")
             % {"field": name, "low": low, "high": high, "value": value}
         )
-    return number.quantize(Decimal(1).scaleb(-places))
+    return number
 
 
 def _date(record: dict[str, Any], name: str) -> dt.date:
-    value = _need(record, name)
+    value = str(_need(record, name))
     try:
-        return dt.date.fromisoformat(str(value))
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
     except ValueError:
         raise LineError(_("%(field)s: must be a date YYYY-MM-DD") % {"field": name}) from None
 
@@ -224,11 +228,10 @@ def _parse_building(
         if not isinstance(raw, dict):
             raise LineError(_("%(field)s: must be an object") % {"field": prefix})
         try:
-            number = (
-                _text(raw, "number", 10)
-                if not isinstance(raw.get("number"), int)
-                else str(raw["number"])
-            )
+            raw_number = raw.get("number")
+            if isinstance(raw_number, bool):
+                raise LineError(_("%(field)s: must be text") % {"field": "number"})
+            number = str(raw_number) if isinstance(raw_number, int) else _text(raw, "number", 10)
             area = _decimal(raw.get("area_m2"), "area_m2", positive=True, high=Decimal(100000))
             rooms = _int(raw, "rooms", 1, 50, required=False)
             owners = _parse_owners(raw.get("owners"))
@@ -284,6 +287,10 @@ def _parse_owners(raw: Any) -> list[tuple[str, str, Fraction]] | None:
             raise LineError(
                 _("%(field)s.share: must be a fraction like 1/2 or 0.5") % {"field": name}
             ) from None
+        if share.denominator > 1_000_000:
+            raise LineError(
+                _("%(field)s.share: the denominator may be at most 1000000") % {"field": name}
+            )
         if not 0 < share <= 1:
             raise LineError(
                 _("%(field)s.share: must be greater than 0 and at most 1") % {"field": name}
@@ -355,6 +362,26 @@ def _parse_land_plot(record: dict[str, Any]) -> dict[str, Any]:
     return {"area_m2": area, "boundary": boundary}
 
 
+def _elevator_wear_errors(parsed: Parsed) -> list[dict[str, Any]]:
+    """A building with an elevator needs the elevators' wear (the file's value wins)."""
+    missing = {key: line for key, (line, v) in parsed.assessments.items() if v["elevators"] is None}
+    if not missing:
+        return []
+    with_elevator = {c for c, b in parsed.buildings.items() if b.fields["has_elevator"]}
+    from_registry = {c for c, _k in missing} - set(parsed.buildings)
+    if from_registry:
+        with_elevator |= set(
+            Building.objects.filter(
+                cadastral_number__in=from_registry, has_elevator=True
+            ).values_list("cadastral_number", flat=True)
+        )
+    return [
+        {"line": line, "error": "wear.elevators: " + str(MSG_NEEDS_ELEVATOR_WEAR)}
+        for (cadastral, _day), line in missing.items()
+        if cadastral in with_elevator
+    ]
+
+
 def parse_lines(
     lines: Iterable[str | bytes],
     *,
@@ -365,7 +392,7 @@ def parse_lines(
     resolver = Resolver()
     parsed = Parsed()
     errors: list[dict[str, Any]] = []
-    referenced: dict[str, int] = {}
+    referenced: dict[str, list[int]] = {}
     for number, raw in enumerate(lines, start=1):
         text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
         if not text.strip():
@@ -390,7 +417,7 @@ def parse_lines(
                 parsed.buildings[building.cadastral] = building
                 continue
             cadastral = _text(record, "cadastral_number", 40)
-            referenced.setdefault(cadastral, number)
+            referenced.setdefault(cadastral, []).append(number)
             if kind == "assessment":
                 day, values = _parse_assessment(record)
                 if (cadastral, day) in parsed.assessments:
@@ -428,16 +455,18 @@ def parse_lines(
                     cadastral_number__in=existing, region_id=region_scope
                 ).values_list("cadastral_number", flat=True)
             )
-        for cadastral in sorted(unknown - scoped, key=lambda c: referenced[c]):
-            errors.append(
-                {
-                    "line": referenced[cadastral],
-                    "error": _(
-                        "cadastral_number: no building %(number)s in the registry or the file"
-                    )
-                    % {"number": cadastral},
-                }
-            )
+        for cadastral in unknown - scoped:
+            for line in referenced[cadastral]:  # every line that refers to it
+                errors.append(
+                    {
+                        "line": line,
+                        "error": _(
+                            "cadastral_number: no building %(number)s in the registry or the file"
+                        )
+                        % {"number": cadastral},
+                    }
+                )
+    errors.extend(_elevator_wear_errors(parsed))
     if region_scope is not None:
         # Existing buildings may not be moved into (or out of) the importer's region.
         moving = Building.objects.filter(cadastral_number__in=list(parsed.buildings)).exclude(

@@ -10,7 +10,7 @@ from buildings.models import Building, District, Region, account_number_for
 
 
 @pytest.fixture
-def make_building(db: None):  # type: ignore[no-untyped-def]
+def make_building(db: None):
     """A commissioned-or-not building in Tashkent city with ``flats`` apartments."""
     counter = {"n": 0}
 

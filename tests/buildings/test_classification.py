@@ -4,6 +4,7 @@ the Python path equal to the set-based SQL path, and policy changes."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 
 import pytest
@@ -20,7 +21,7 @@ from tests.buildings.conftest import wear
 pytestmark = pytest.mark.django_db
 
 
-def klass(values: dict[str, object], *, emergency: bool = False, elevator: bool = True) -> str:
+def klass(values: Mapping[str, object], *, emergency: bool = False, elevator: bool = True) -> str:
     return classify(
         values, emergency=emergency, has_elevator=elevator, policy=policy_current()
     ).classification
@@ -169,6 +170,7 @@ class TestSqlAgreesWithPython(HypothesisTestCase):
 
         region = Region.objects.get(code="UZ-TK")
         district = District.objects.filter(region=region).first()
+        assert district is not None
         building = Building.objects.create(
             region=region,
             district=district,
@@ -194,4 +196,21 @@ class TestSqlAgreesWithPython(HypothesisTestCase):
             values, emergency=emergency, has_elevator=elevator, policy=policy_current()
         )
         assert building.classification == expected.classification
+        assert building.overall_wear is not None
         assert abs(building.overall_wear - expected.overall_wear) <= Decimal("0.01")
+
+
+def test_an_elevator_without_assessed_wear_is_left_out_on_both_paths(make_building) -> None:
+    building = make_building(has_elevator=False)
+    ConditionAssessment.objects.create(
+        building=building, assessed_on=dt.date(2026, 1, 1), **{e: 44 for e in ELEMENTS[:-1]}
+    )
+    Building.objects.filter(pk=building.pk).update(has_elevator=True)  # installed later
+    from buildings.classification import building_reclassify
+
+    building.refresh_from_db()
+    python = building_reclassify(building)
+    assert (python.classification, python.overall_wear) == ("yellow", Decimal("44.00"))
+    reclassify_all(building_ids=[building.pk])
+    building.refresh_from_db()
+    assert (building.classification, building.overall_wear) == ("yellow", Decimal("44.00"))

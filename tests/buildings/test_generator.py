@@ -89,13 +89,22 @@ def test_generated_data_is_realistic() -> None:
         "region__code", "district__name", "lat", "lon"
     ):
         c_lat, c_lon = centres[(code, district)]
-        assert abs(lat - c_lat) <= 0.081 and abs(lon - c_lon) <= 0.081
+        assert abs(lat - c_lat) <= 0.081
+        assert abs(lon - c_lon) <= 0.081
 
 
 def test_the_command_prints_counts_and_seconds() -> None:
     out = StringIO()
-    call_command("generate_national", "--scale", str(SCALE), "--seed", "2", "--json", stdout=out,
-                 stderr=StringIO())
+    call_command(
+        "generate_national",
+        "--scale",
+        str(SCALE),
+        "--seed",
+        "2",
+        "--json",
+        stdout=out,
+        stderr=StringIO(),
+    )
     summary = json.loads(out.getvalue())
     assert summary["buildings"] == Building.objects.count()
     assert summary["apartments"] == Apartment.objects.count()

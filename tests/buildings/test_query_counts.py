@@ -27,7 +27,7 @@ def _count(client: Client | APIClient, url: str, params: dict[str, str] | None =
     return len(ctx.captured_queries)
 
 
-def _grow(cast: Cast, make_building, n: int) -> None:  # type: ignore[no-untyped-def]
+def _grow(cast: Cast, make_building, n: int) -> None:
     """More buildings, assessments, consumption, and more flats for the owner."""
     owner = Person.objects.get(user=cast.users["owner"])
     for i in range(n):
@@ -43,8 +43,9 @@ def _grow(cast: Cast, make_building, n: int) -> None:  # type: ignore[no-untyped
 
 
 @pytest.mark.parametrize("key", ["owner", "inspector", "mc_director", "outsider"])
-def test_hot_pages_do_not_grow_with_data(client: Client, cast: Cast, make_building, key: str,
-                                          django_assert_max_num_queries) -> None:
+def test_hot_pages_do_not_grow_with_data(
+    client: Client, cast: Cast, make_building, key: str, django_assert_max_num_queries
+) -> None:
     client.force_login(cast.users[key])
     a = Building.objects.get(cadastral_number=DEMO_A)
     pages = [
