@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -75,9 +76,9 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
     charts = []
     if consumption:
         for field, label, unit, colour in (
-            ("electricity_kwh", _("Electricity"), _("kWh"), "#1565c0"),
-            ("gas_m3", _("Gas"), _("m³"), "#ef6c00"),
-            ("water_m3", _("Water"), _("m³"), "#00838f"),
+            ("electricity_kwh", pgettext("consumption", "Electricity"), _("kWh"), "#1565c0"),
+            ("gas_m3", pgettext("consumption", "Gas"), _("m³"), "#ef6c00"),
+            ("water_m3", pgettext("consumption", "Water"), _("m³"), "#00838f"),
         ):
             points = [(f"{c.month:%m.%y}", getattr(c, field)) for c in consumption]
             charts.append((label, unit, month_bars(points, title=label, unit=unit, colour=colour)))

@@ -27,7 +27,7 @@ document.addEventListener("DOMContentLoaded", () => {
       layer.addLayer(marker);
       bounds.push([lat, lon]);
     }
-    count.textContent = `${data.points.length} ${el.dataset.labelCount}`;
+    count.textContent = `${el.dataset.labelCount} ${data.points.length}`;
     if (bounds.length) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 });
     const url = new URL(window.location);
     url.search = params.toString();
