@@ -343,6 +343,9 @@ def registry_wipe() -> None:
     with connection.cursor() as cur:
         cur.execute("UPDATE buildings_building SET latest_assessment_id = NULL")
         if connection.vendor == "postgresql":
+            # TRUNCATE refuses while deferred FK checks are queued in this transaction.
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
             cur.execute(f"TRUNCATE {', '.join(REGISTRY_TABLES)} CASCADE")
         else:
             for table in REGISTRY_TABLES:
