@@ -159,3 +159,43 @@ def test_home_page_query_count_is_pinned(
     client.force_login(cast.users[key])
     with django_assert_max_num_queries(6):
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("key", ALL)
+def test_turar_joy_import_endpoint_by_persona(client: Client, cast: Cast, key: str) -> None:
+    """Only inspectors import; a regional inspector only for their region."""
+    import json as _json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    line = {
+        "kind": "building",
+        "cadastral_number": "MATRIX:1",
+        "region": "UZ-TK",
+        "district": "Yunusobod tumani",
+        "address": "Test",
+        "lat": 41.36,
+        "lon": 69.29,
+        "year_built": 1990,
+        "floors": 5,
+        "entrances": 1,
+        "wall_material": "brick",
+        "has_elevator": False,
+        "cadastral_passport": True,
+        "solar_panels": False,
+        "solar_transferred": False,
+        "apartments": [{"number": "1", "area_m2": 50, "rooms": 2}],
+    }
+    upload = SimpleUploadedFile("tj.jsonl", _json.dumps(line).encode(), "application/jsonl")
+    if key != "anonymous":
+        client.force_login(cast.users[key])
+    before = snapshot()
+    from buildings.models import Building
+
+    count = Building.objects.count()
+    response = client.post("/api/v1/turar-joy/import/", {"file": upload})
+    expected = {"anonymous": 401, "inspector": 200, "other_inspector": 400}.get(key, 403)
+    assert response.status_code == expected
+    assert Building.objects.count() == count + (1 if expected == 200 else 0)
+    if expected != 200:
+        assert snapshot() == before

@@ -214,3 +214,50 @@ def test_an_elevator_without_assessed_wear_is_left_out_on_both_paths(make_buildi
     reclassify_all(building_ids=[building.pk])
     building.refresh_from_db()
     assert (building.classification, building.overall_wear) == ("yellow", Decimal("44.00"))
+
+
+def test_a_national_inspector_edits_the_policy_in_the_admin_and_all_is_reclassified(
+    make_building, client
+) -> None:
+    from accounts.models import Role
+    from accounts.services import membership_grant
+    from buildings.classification import policy_row
+    from tests.factories import UserFactory
+
+    building = make_building()
+    assessment_record(
+        building=building, assessed_on=dt.date(2026, 1, 1), wear={e: 45 for e in ELEMENTS}
+    )
+    national = UserFactory.create()
+    membership_grant(user=national, role=Role.INSPECTOR, region_id=None)
+    row = policy_row()
+    data = {f"weight_{e}": str(getattr(row, f"weight_{e}")) for e in ELEMENTS}
+    data |= {
+        "red_overall": "60",
+        "red_structural": "70",
+        "yellow_overall": "50",
+        "yellow_element": "60",
+    }
+    client.force_login(national)
+    response = client.post(f"/admin/buildings/classificationpolicy/{row.pk}/change/", data)
+    assert response.status_code == 302
+    building.refresh_from_db()
+    assert building.classification == "green"
+    # Weights that do not sum to 1 are a form error, and nothing changes.
+    response = client.post(
+        f"/admin/buildings/classificationpolicy/{row.pk}/change/", data | {"weight_walls": "0.5"}
+    )
+    assert response.status_code == 200
+    assert policy_row().weight_walls == Decimal("0.200")
+
+
+def test_a_regional_inspector_cannot_change_the_policy(client, cast) -> None:
+    from buildings.classification import policy_row
+
+    row = policy_row()
+    client.force_login(cast.users["inspector"])
+    response = client.post(
+        f"/admin/buildings/classificationpolicy/{row.pk}/change/", {"yellow_overall": "10"}
+    )
+    assert response.status_code == 403
+    assert policy_row().yellow_overall == Decimal("40.0")
