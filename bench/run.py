@@ -143,7 +143,19 @@ def bench_classify(scale: float, seed: int) -> dict[str, Any]:
     }
 
 
+def bench_lots(scale: float, seed: int) -> dict[str, Any]:
+    """Form lots nationally; compare with the naive baseline measured in the same run."""
+    from lots.services import lots_form
+
+    ensure_national(scale, seed)
+    report = lots_form(with_baseline=True).as_dict(with_baseline=True)
+    base = report["baseline_mean_distance_km"]
+    report["distance_ratio"] = round(report["mean_distance_km"] / base, 3) if base else None
+    return report
+
+
 BENCHMARKS: dict[str, Callable[[float, int], dict[str, Any]]] = {
+    "lots": bench_lots,
     "generate": bench_generate,
     "classify": bench_classify,
     "home": bench_home,

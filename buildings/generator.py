@@ -394,6 +394,21 @@ def _pinfl(index: int, rng: random.Random) -> str:
     return f"{century}{born:%d%m%y}{index % 10_000_000:07d}"
 
 
+def _neighbourhoods(
+    d: dict[str, Any], rng: random.Random, *, city: bool
+) -> list[tuple[float, float]]:
+    """Centres of a district's micro-districts: many in a city, one or two in a rural centre."""
+    count = max(2, round(6 * d["weight"])) if city else rng.choice([1, 1, 2])
+    spread = 0.022 if city else 0.006
+    return [
+        (
+            d["lat"] + max(-0.07, min(0.07, rng.gauss(0, spread))),
+            d["lon"] + max(-0.07, min(0.07, rng.gauss(0, spread))),
+        )
+        for _ in range(count)
+    ]
+
+
 def _apartment_size(rng: random.Random, mean: float) -> int:
     # A log-normal spread around the region's mean, normalised so that its mean is 1.
     factor = rng.lognormvariate(-0.18, 0.6)
@@ -464,20 +479,41 @@ def _generate(scale: float, seed: int, say: Progress) -> Counts:
     # Management companies (900+ nationally) and associations (200+).
     mc_first = _next_id("organizations_managementcompany")
     n_mc = max(3, round(900 * scale))
-    mc_rows = [
-        (
-            mc_first + i,
-            f"{rng.choice(STREETS)} {rng.choice(['Servis', 'Uy-Joy', 'Komfort', 'Xizmat'])} "
-            f"{i + 1} MChJ",
-            f"{400_000_000 + i:09d}",
-            "",
-            f"+99871{2_000_000 + i:07d}",
+    mc_rows = []
+    for i in range(n_mc):
+        # Most meet the minimum requirements; some lack funds, a base or a dispatch service.
+        funds_som = rng.choice([rng.randint(50, 490), rng.randint(500, 9000)]) * 1_000_000
+        mc_rows.append(
+            (
+                mc_first + i,
+                f"{rng.choice(STREETS)} {rng.choice(['Servis', 'Uy-Joy', 'Komfort', 'Xizmat'])} "
+                f"{i + 1} MChJ",
+                f"{400_000_000 + i:09d}",
+                "",
+                f"+99871{2_000_000 + i:07d}",
+                funds_som * 100,
+                rng.random() < 0.9,
+                "Ustaxona, avtotransport, asbob-uskunalar",
+                rng.random() < 0.85,
+                rng.randint(12, 240),
+                "registered",
+            )
         )
-        for i in range(n_mc)
-    ]
     counts.management_companies = write_rows(
         "organizations_managementcompany",
-        ["id", "name", "tin", "address", "dispatch_phone"],
+        [
+            "id",
+            "name",
+            "tin",
+            "address",
+            "dispatch_phone",
+            "own_funds_tiyin",
+            "has_material_base",
+            "material_base",
+            "dispatch_24h",
+            "staff_count",
+            "status",
+        ],
         mc_rows,
     )
     mc_ids = [row[0] for row in mc_rows]
@@ -489,6 +525,7 @@ def _generate(scale: float, seed: int, say: Progress) -> Counts:
     national_mean = TARGET_APARTMENTS / TARGET_BUILDINGS
     say("planning buildings")
     plan: list[_Building] = []
+    neighbourhoods: dict[int, list[tuple[float, float]]] = {}
     next_building = _next_id("buildings_building")
     for r in reference:
         region = regions[r["code"]]
@@ -499,9 +536,14 @@ def _generate(scale: float, seed: int, say: Progress) -> Counts:
         for _i in range(n_buildings):
             d = rng.choices(r["districts"], weights=dweights)[0]
             district = districts[(region.pk, d["name"])]
-            spread = 0.025 if d["kind"] == "city" or tall else 0.05
-            lat = d["lat"] + max(-0.08, min(0.08, rng.gauss(0, spread)))
-            lon = d["lon"] + max(-0.08, min(0.08, rng.gauss(0, spread)))
+            # Housing stands in micro-districts (mahalla, massiv, kvartal): tight clusters
+            # around the district's centre; a rural district has its centre town.
+            clusters = neighbourhoods.setdefault(
+                district.pk, _neighbourhoods(d, rng, city=d["kind"] == "city" or tall)
+            )
+            c_lat, c_lon = rng.choice(clusters)
+            lat = d["lat"] + max(-0.08, min(0.08, c_lat - d["lat"] + rng.gauss(0, 0.0035)))
+            lon = d["lon"] + max(-0.08, min(0.08, c_lon - d["lon"] + rng.gauss(0, 0.0035)))
             size = _apartment_size(rng, mean)
             floors, entrances = _shape(size, rng, tall)
             year = rng.choices(

@@ -1,4 +1,188 @@
-"""Lots, automatic formation, five-year programs, council approval.
+"""Lots, their composition, five-year programs and council approval (DOMAIN.md "Lots").
 
-The models arrive with this capability's issue (README "Roadmap").
+A lot is a set of buildings with at least 7,000 apartments (configurable) in one region,
+managed by one MC. A building belongs to at most one lot (a database constraint); draft
+lots are replaced by each formation run, other lots are never touched by it.
+Status: draft → proposed → approved → election → managed (→ re-election); every change
+is kept in LotStatusChange.
 """
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from buildings.models import ELEMENTS
+
+
+class LotStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PROPOSED = "proposed", _("proposed")
+    APPROVED = "approved", _("approved")
+    ELECTION = "election", _("election")
+    MANAGED = "managed", _("managed")
+    REELECTION = "reelection", _("re-election")
+
+
+# Composition is locked from approval on (DOMAIN.md "Approval locks the lot's composition").
+LOCKED_STATUSES = (LotStatus.APPROVED, LotStatus.ELECTION, LotStatus.MANAGED, LotStatus.REELECTION)
+
+
+class Lot(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    region = models.ForeignKey(
+        "buildings.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="lots"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=LotStatus.choices, default=LotStatus.DRAFT
+    )
+    manager = models.ForeignKey(
+        "organizations.ManagementCompany",
+        verbose_name=_("management company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_lots",
+    )
+    tariff_tiyin_per_m2 = models.PositiveBigIntegerField(
+        _("tariff, tiyin per m² per month"), default=0
+    )
+    apartments = models.PositiveIntegerField(_("apartments"), default=0)
+    area_m2 = models.DecimalField(_("living area, m²"), max_digits=14, decimal_places=2, default=0)
+    approval_round = models.PositiveIntegerField(_("approval round"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lot")
+        verbose_name_plural = _("lots")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["region", "status"], name="lot_region_status")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in LOCKED_STATUSES
+
+
+class LotBuilding(models.Model):
+    """A building's place in a lot. ``building`` is unique: one lot per building."""
+
+    lot = models.ForeignKey(
+        Lot, verbose_name=_("lot"), on_delete=models.CASCADE, related_name="members"
+    )
+    building = models.OneToOneField(
+        "buildings.Building",
+        verbose_name=_("building"),
+        on_delete=models.PROTECT,
+        related_name="lot_membership",
+    )
+
+    class Meta:
+        verbose_name = _("building of a lot")
+        verbose_name_plural = _("buildings of lots")
+
+    def __str__(self) -> str:
+        return f"{self.lot} ← {self.building_id}"
+
+
+class LotStatusChange(models.Model):
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(_("from"), max_length=12, choices=LotStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=LotStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.lot}: {self.from_status} → {self.to_status}"
+
+
+class CouncilDecision(models.Model):
+    """One district council's decision on a proposed lot in one approval round."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("approve")
+        REJECT = "reject", _("reject")
+
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="decisions")
+    district = models.ForeignKey("buildings.District", on_delete=models.PROTECT, related_name="+")
+    approval_round = models.PositiveIntegerField(_("approval round"))
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("council decision")
+        verbose_name_plural = _("council decisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lot", "district", "approval_round"], name="one_decision_per_council_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot} / {self.district_id}: {self.decision}"
+
+
+class UnitCost(models.Model):
+    """Cost of repairing one element, in tiyin per m² of living area (configurable table)."""
+
+    element = models.CharField(
+        _("element"), max_length=20, unique=True, choices=[(e, e) for e in ELEMENTS]
+    )
+    work = models.CharField(_("work"), max_length=120)
+    tiyin_per_m2 = models.PositiveBigIntegerField(_("cost, tiyin per m²"))
+
+    class Meta:
+        verbose_name = _("unit cost")
+        verbose_name_plural = _("unit costs")
+        ordering = ["element"]
+
+    def __str__(self) -> str:
+        return self.work
+
+
+class ProgramItem(models.Model):
+    """One repair in a lot's five-year development program."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="program")
+    building = models.ForeignKey("buildings.Building", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    element = models.CharField(_("element"), max_length=20, choices=[(e, e) for e in ELEMENTS])
+    work = models.CharField(_("work"), max_length=200)
+    cost_tiyin = models.PositiveBigIntegerField(_("cost, tiyin"))
+    urgent = models.BooleanField(_("emergency"), default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("program item")
+        verbose_name_plural = _("program items")
+        ordering = ["year", "building_id", "element"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=1, year__lte=5), name="program_year_1_5"),
+            models.UniqueConstraint(
+                fields=["lot", "building", "element"], name="program_one_item_per_element"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot} y{self.year}: {self.work}"

@@ -313,13 +313,24 @@ def personas_ensure(*, password: str) -> Cast:
     other_region = Region.objects.get(code="UZ-SA")
     district = District.objects.get(region=region, name="Yunusobod tumani")
     other_district = District.objects.get(region=region, name="Chilonzor tumani")
+    qualified = {
+        "own_funds_tiyin": 1_200_000_000 * 100,
+        "has_material_base": True,
+        "material_base": "Ustaxona, 6 ta avtomashina, payvandlash uskunalari",
+        "dispatch_24h": True,
+        "staff_count": 48,
+    }
     mc, _ = ManagementCompany.objects.get_or_create(
         tin="301234567",
-        defaults={"name": "Yunusobod Servis MChJ", "dispatch_phone": "+998712000001"},
+        defaults={"name": "Yunusobod Servis MChJ", "dispatch_phone": "+998712000001", **qualified},
     )
     rival_mc, _ = ManagementCompany.objects.get_or_create(
         tin="302345678",
-        defaults={"name": "Chilonzor Uy-Joy Xizmat MChJ", "dispatch_phone": "+998712000002"},
+        defaults={
+            "name": "Chilonzor Uy-Joy Xizmat MChJ",
+            "dispatch_phone": "+998712000002",
+            **qualified,
+        },
     )
     scopes = {
         "mc": {"organization_id": mc.pk},

@@ -332,3 +332,13 @@ CLASSIFICATION_DEFAULTS = {
 # still shows every building as a coloured point on a plain background.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+
+# Management companies register (DOMAIN.md, *configurable* minimum requirements).
+MC_MIN_OWN_FUNDS_SOM = env_int("MC_MIN_OWN_FUNDS_SOM", 500_000_000)
+MC_REQUIRE_MATERIAL_BASE = env_bool("MC_REQUIRE_MATERIAL_BASE", True)
+MC_REQUIRE_DISPATCH = env_bool("MC_REQUIRE_DISPATCH", True)
+
+# Lots (DOMAIN.md "Lots and five-year programs").
+LOT_MIN_APARTMENTS = env_int("LOT_MIN_APARTMENTS", 7000)
+# Expected contributions of a new lot until its tariff is set: tiyin per m² per month.
+LOT_DEFAULT_TARIFF_TIYIN = env_int("LOT_DEFAULT_TARIFF_TIYIN", 120_000)

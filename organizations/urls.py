@@ -5,4 +5,8 @@ from django.urls import path
 from organizations import views
 
 app_name = "organizations"
-urlpatterns = [path("<int:pk>/staff/", views.staff, name="staff")]
+urlpatterns = [
+    path("", views.register, name="register"),
+    path("apply/", views.apply, name="apply"),
+    path("<int:pk>/staff/", views.staff, name="staff"),
+]

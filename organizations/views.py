@@ -1,11 +1,23 @@
+"""Register pages: apply, an application's status, the public register, an MC's staff."""
+
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import cast
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import User
 from accounts.permissions import Action, can
-from organizations.selectors import organization_staff_for_user
+from organizations.eligibility import requirements_of
+from organizations.forms import ApplicationForm
+from organizations.selectors import organization_staff_for_user, public_register
+from organizations.services import RegisterError, mc_apply
 
 
 @login_required
@@ -14,5 +26,37 @@ def staff(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "company": company,
         "can_manage": can(request.user, Action.MANAGE_ORGANIZATION_STAFF, company),
+        "requirements": requirements_of(company),
     }
     return render(request, "organizations/staff.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                mc = mc_apply(user=cast(User, request.user), **form.cleaned_data)
+            except RegisterError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request, _("Your application was received. The inspection will verify it.")
+                )
+                return redirect("organizations:staff", mc.pk)
+        return render(request, "organizations/apply.html", {"form": form}, status=400)
+    return render(request, "organizations/apply.html", {"form": form})
+
+
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    page = Paginator(public_register(query=query, status=status), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "organizations/register.html", {"page": page, "q": query, "status": status}
+    )

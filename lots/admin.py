@@ -1,0 +1,94 @@
+"""Lots in the inspection console, and the register's removal action (it reaches lots)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import roles_of
+from lots.models import Lot, LotStatusChange, UnitCost
+from lots.services import mc_remove_from_register
+from organizations.admin import ManagementCompanyAdmin as BaseMCAdmin
+from organizations.models import ManagementCompany
+from organizations.services import RegisterError
+
+
+class RemovalForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
+    removed_on = forms.DateField(label=_("Removed on"), initial=timezone.localdate)
+
+
+admin.site.unregister(ManagementCompany)
+
+
+@admin.register(ManagementCompany)
+class ManagementCompanyAdmin(BaseMCAdmin):
+    actions = [*BaseMCAdmin.actions, "remove_from_register"]
+
+    @admin.action(description=_("Remove from the register (lots go to re-election)"))
+    def remove_from_register(
+        self, request: HttpRequest, queryset: QuerySet[ManagementCompany]
+    ) -> HttpResponse | None:
+        if not roles_of(request.user).inspector and not request.user.is_superuser:
+            self.message_user(request, _("Only inspectors remove companies."), messages.ERROR)
+            return None
+        form = RemovalForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            for mc in queryset:
+                try:
+                    _removal, lots = mc_remove_from_register(
+                        mc=mc,
+                        reason=form.cleaned_data["reason"],
+                        removed_on=form.cleaned_data["removed_on"],
+                        inspector=request.user,  # type: ignore[arg-type]
+                    )
+                except RegisterError as exc:
+                    self.message_user(request, f"{mc}: {exc.message}", messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        _("%(mc)s removed; %(n)s lot(s) go to re-election.")
+                        % {"mc": mc, "n": len(lots)},
+                        messages.SUCCESS,
+                    )
+            return None
+        return render(
+            request,
+            "admin/organizations/remove_from_register.html",
+            {"form": form, "companies": queryset, "title": _("Remove from the register")},
+        )
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = LotStatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "by", "comment", "at"]
+
+
+@admin.register(Lot)
+class LotAdmin(admin.ModelAdmin):
+    list_display = ["code", "region", "status", "apartments", "manager"]
+    list_filter = ["status", "region"]
+    search_fields = ["code"]
+    readonly_fields = ["code", "region", "apartments", "area_m2", "approval_round", "approved_at"]
+    inlines = [StatusChangeInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Lot]:
+        qs = super().get_queryset(request)
+        roles = roles_of(request.user)
+        if roles.superuser or roles.is_national_inspector:
+            return qs
+        if roles.inspector and roles.inspector_region_id is not None:
+            return qs.filter(region_id=roles.inspector_region_id)
+        return qs.none()
+
+
+@admin.register(UnitCost)
+class UnitCostAdmin(admin.ModelAdmin):
+    list_display = ["element", "work", "tiyin_per_m2"]

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import normalize_phone, validate_phone
+from organizations.models import MSG_TIN, ManagementCompany, validate_tin
+
+
+class ApplicationForm(forms.Form):
+    """An MC's application to the register. Own funds are entered in whole so'm."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    tin = forms.CharField(
+        label=_("TIN (STIR)"),
+        max_length=9,
+        min_length=9,
+        validators=[validate_tin],
+        error_messages={"min_length": MSG_TIN, "max_length": MSG_TIN},
+    )
+    address = forms.CharField(label=_("Address"), max_length=300)
+    own_funds_som = forms.IntegerField(
+        label=_("Own funds, so'm"),
+        min_value=0,
+        error_messages={"min_value": _("Own funds cannot be negative.")},
+    )
+    has_material_base = forms.BooleanField(
+        label=_("We have a material and technical base"), required=False
+    )
+    material_base = forms.CharField(
+        label=_("Material and technical base: what it is"), widget=forms.Textarea, required=False
+    )
+    dispatch_phone = forms.CharField(label=_("24-hour dispatch phone"), max_length=20)
+    dispatch_24h = forms.BooleanField(
+        label=_("The dispatch service is staffed around the clock"), required=False
+    )
+    staff_count = forms.IntegerField(label=_("Staff"), min_value=1)
+
+    def clean_tin(self) -> str:
+        tin: str = self.cleaned_data["tin"].strip()
+        if ManagementCompany.objects.filter(tin=tin).exists():
+            raise forms.ValidationError(
+                _("A management company with this TIN is already in the register.")
+            )
+        return tin
+
+    def clean_dispatch_phone(self) -> str:
+        phone = normalize_phone(self.cleaned_data["dispatch_phone"])
+        validate_phone(phone)
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("has_material_base") and not cleaned.get("material_base", "").strip():
+            self.add_error("material_base", _("Describe the material and technical base."))
+        return cleaned

@@ -1,0 +1,99 @@
+"""State changes of the register: application, verification, removal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import MC_ROLES, Membership, Role, User
+from accounts.services import membership_grant
+from organizations.models import ManagementCompany, RegisterStatus, Removal
+
+MSG_TIN_TAKEN = _("A management company with this TIN is already in the register.")
+MSG_ALREADY_STAFF = _("Your login already works for a management company.")
+MSG_NOT_APPLIED = _("Only an application can be verified.")
+MSG_ALREADY_REMOVED = _("This management company is already removed from the register.")
+
+
+class RegisterError(Exception):
+    def __init__(self, message: object) -> None:
+        self.message = str(message)
+        super().__init__(self.message)
+
+
+@transaction.atomic
+def mc_apply(
+    *,
+    user: User,
+    name: str,
+    tin: str,
+    address: str,
+    own_funds_som: int,
+    has_material_base: bool,
+    material_base: str,
+    dispatch_phone: str,
+    dispatch_24h: bool,
+    staff_count: int,
+) -> ManagementCompany:
+    """An MC applies to the register; the applicant becomes its director."""
+    if Membership.objects.active().filter(user=user, role__in=MC_ROLES).exists():
+        raise RegisterError(MSG_ALREADY_STAFF)
+    if ManagementCompany.objects.filter(tin=tin).exists():
+        raise RegisterError(MSG_TIN_TAKEN)
+    mc = ManagementCompany(
+        name=name.strip(),
+        tin=tin.strip(),
+        address=address.strip(),
+        own_funds_tiyin=own_funds_som * 100,
+        has_material_base=has_material_base,
+        material_base=material_base.strip(),
+        dispatch_phone=dispatch_phone.strip(),
+        dispatch_24h=dispatch_24h,
+        staff_count=staff_count,
+        status=RegisterStatus.APPLIED,
+        applied_at=timezone.now(),
+    )
+    mc.full_clean()
+    try:
+        with transaction.atomic():
+            mc.save()
+    except IntegrityError:  # a concurrent application with the same TIN
+        raise RegisterError(MSG_TIN_TAKEN) from None
+    membership_grant(user=user, role=Role.MC_DIRECTOR, organization_id=mc.pk)
+    return mc
+
+
+@transaction.atomic
+def mc_verify(*, mc: ManagementCompany, inspector: User, accept: bool) -> ManagementCompany:
+    """The inspection verifies an application: registered, or rejected."""
+    mc = ManagementCompany.objects.select_for_update().get(pk=mc.pk)
+    if mc.status != RegisterStatus.APPLIED:
+        raise RegisterError(MSG_NOT_APPLIED)
+    mc.status = RegisterStatus.REGISTERED if accept else RegisterStatus.REJECTED
+    mc.verified_at = timezone.now()
+    mc.verified_by = inspector
+    mc.save(update_fields=["status", "verified_at", "verified_by"])
+    return mc
+
+
+@transaction.atomic
+def mc_remove(
+    *, mc: ManagementCompany, reason: str, removed_on: dt.date, inspector: User
+) -> Removal:
+    """Remove an MC from the register (DOMAIN.md). Its lots are sent to re-election by the
+    lots app's service, which calls this one (``lots.services.mc_remove_from_register``)."""
+    mc = ManagementCompany.objects.select_for_update().get(pk=mc.pk)
+    if mc.status == RegisterStatus.REMOVED:
+        raise RegisterError(MSG_ALREADY_REMOVED)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the removal.")})
+    removal = Removal(company=mc, reason=reason.strip(), removed_on=removed_on, inspector=inspector)
+    removal.full_clean()
+    removal.save()
+    mc.status = RegisterStatus.REMOVED
+    mc.save(update_fields=["status"])
+    return removal
