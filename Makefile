@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MANAGE := $(PY) manage.py
-SCALE ?= 0.01
+SCALE ?= 0.05
 PYTEST_ARGS ?=
 
 .PHONY: run test lint bench install setup demo messages makemessages lock clean

@@ -24,7 +24,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("organizations:staff", args=[roles.organization_id]), _("My company"))
         )
     if roles.is_council_member:
-        items.append((reverse("buildings:council"), _("District council")))
+        items.append((reverse("lots:council"), _("District council")))
+    if roles.authenticated and (roles.is_council_member or roles.inspector or roles.is_mc_staff):
+        items.append((reverse("lots:list"), _("Lots")))
+    items.append((reverse("organizations:register"), _("Register")))
     if user is not None and can(user, Action.ACCESS_ADMIN):
         items.append((reverse("admin:index"), _("Inspection")))
     if roles.authenticated:

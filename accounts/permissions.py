@@ -138,6 +138,9 @@ class Action(StrEnum):
     VIEW_APARTMENT_PRIVATE = "apartment.view_private"
     IMPORT_TURAR_JOY = "registry.import"
     EDIT_CLASSIFICATION_POLICY = "registry.edit_policy"
+    VIEW_LOT = "lot.view"
+    DECIDE_LOT = "lot.decide"
+    EDIT_LOT_PROGRAM = "lot.edit_program"
 
 
 Rule = Callable[[UserRoles, Any, Any], bool]
@@ -200,6 +203,47 @@ def _edit_policy(r: UserRoles, user: Any, obj: Any) -> bool:
     return r.superuser or r.is_national_inspector
 
 
+_OPEN_TO_OWNERS = ("approved", "election", "managed", "reelection")
+
+
+def _council_of_lot(r: UserRoles, obj: Any) -> bool:
+    return r.council_district_id is not None and bool(
+        obj.members.filter(building__district_id=r.council_district_id).exists()
+    )
+
+
+def _view_lot(r: UserRoles, user: Any, obj: Any) -> bool:
+    """The lot's councils, its MC, the region's inspectors; its owners once approved."""
+    if r.superuser or r.inspects_region(obj.region_id):
+        return True
+    if r.is_mc_staff and obj.manager_id == r.organization_id:
+        return True
+    if _council_of_lot(r, obj):
+        return True
+    return (
+        r.owns_apartments
+        and r.person is not None
+        and obj.status in _OPEN_TO_OWNERS
+        and bool(
+            obj.members.filter(
+                building__apartments__ownerships__person_id=r.person.pk,
+                building__apartments__ownerships__until__isnull=True,
+            ).exists()
+        )
+    )
+
+
+def _decide_lot(r: UserRoles, user: Any, obj: Any) -> bool:
+    """Only district councils approve: never an MC, never an inspector."""
+    return _council_of_lot(r, obj)
+
+
+def _edit_lot_program(r: UserRoles, user: Any, obj: Any) -> bool:
+    if r.is_mc_staff and obj.manager_id is not None and obj.manager_id == r.organization_id:
+        return True
+    return obj.status in ("draft", "proposed") and _council_of_lot(r, obj)
+
+
 RULES: dict[Action, Rule] = {
     Action.ACCESS_ADMIN: _access_admin,
     Action.VIEW_PERSON: _view_person,
@@ -212,6 +256,9 @@ RULES: dict[Action, Rule] = {
     Action.VIEW_APARTMENT_PRIVATE: _view_apartment_private,
     Action.IMPORT_TURAR_JOY: _import_turar_joy,
     Action.EDIT_CLASSIFICATION_POLICY: _edit_policy,
+    Action.VIEW_LOT: _view_lot,
+    Action.DECIDE_LOT: _decide_lot,
+    Action.EDIT_LOT_PROGRAM: _edit_lot_program,
 }
 
 

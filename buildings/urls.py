@@ -6,7 +6,6 @@ from buildings import views
 
 app_name = "buildings"
 urlpatterns = [
-    path("council/", views.council, name="council"),
     path("my-apartments/", views.my_apartments, name="my_apartments"),
     path("buildings/", views.building_list, name="building_list"),
     path("buildings/<int:pk>/", views.building_detail, name="building_detail"),

@@ -21,13 +21,6 @@ from buildings.models import ELEMENT_LABELS, ELEMENTS, STRUCTURAL, Classificatio
 
 
 @login_required
-def council(request: HttpRequest) -> HttpResponse:
-    """A council member's work list (lots to approve arrive with the lots issue)."""
-    district = selectors.council_district_for(request.user)
-    return render(request, "buildings/council.html", {"district": district})
-
-
-@login_required
 def my_apartments(request: HttpRequest) -> HttpResponse:
     apartments = selectors.my_apartments(request.user)
     return render(request, "buildings/my_apartments.html", {"apartments": apartments})

@@ -85,22 +85,45 @@ def merge_small_districts(groups: list[Group], minimum: int) -> list[Group]:
     return groups
 
 
-def _cut(points: list[Point], k_left: int, k_right: int, minimum: int) -> int | None:
-    """Index i such that points[:i] ≥ k_left·min and points[i:] ≥ k_right·min, nearest the
-    proportional share; None if there is none."""
+def _cut(
+    points: list[Point], k_left: int, k_right: int, minimum: int
+) -> tuple[list[Point], list[Point]] | None:
+    """Split ordered ``points`` so that the left holds ≥ k_left·min and the right ≥ k_right·min
+    apartments, as near the proportional share as possible; None if impossible.
+
+    Buildings are indivisible, so no prefix may land in the window when the slack is small;
+    then the prefix just short of it takes the one building from the other side, nearest
+    the cut, that brings it into the window.
+    """
     total = sum(p.apartments for p in points)
+    low, high = k_left * minimum, total - k_right * minimum
+    if low > high:
+        return None
     target = total * k_left / (k_left + k_right)
     best, best_gap = None, math.inf
     running = 0
+    short = None  # the last prefix below the window
     for i, p in enumerate(points[:-1], start=1):
         running += p.apartments
-        if running >= k_left * minimum and total - running >= k_right * minimum:
+        if low <= running <= high:
             gap = abs(running - target)
             if gap < best_gap:
                 best, best_gap = i, gap
-        elif running > total - k_right * minimum:
+        elif running < low:
+            short = (i, running)
+        else:
             break
-    return best
+    if best is not None:
+        return points[:best], points[best:]
+    if short is None:
+        return None
+    i, running = short
+    for j in range(i, len(points)):  # nearest to the cut first
+        if low <= running + points[j].apartments <= high:
+            left = [*points[:i], points[j]]
+            right = points[i:j] + points[j + 1 :]
+            return (left, right) if right else None
+    return None
 
 
 def bisect(points: list[Point], k: int, minimum: int) -> list[list[Point]]:
@@ -117,11 +140,9 @@ def bisect(points: list[Point], k: int, minimum: int) -> list[list[Point]]:
         for axis, _spread in axes:
             key = (lambda p: p.lon) if axis == "x" else (lambda p: p.lat)
             ordered = sorted(points, key=key)
-            i = _cut(ordered, k_left, k - k_left, minimum)
-            if i is not None:
-                return bisect(ordered[:i], k_left, minimum) + bisect(
-                    ordered[i:], k - k_left, minimum
-                )
+            halves = _cut(ordered, k_left, k - k_left, minimum)
+            if halves is not None:
+                return bisect(halves[0], k_left, minimum) + bisect(halves[1], k - k_left, minimum)
         k -= 1
     return [points]
 
@@ -183,6 +204,31 @@ def refine(parts: list[list[Point]], minimum: int, iterations: int = 12) -> list
     for p in points:
         out[assign[p]].append(p)
     return [lot for lot in out if lot]
+
+
+def split_large(lots: list[list[Point]], minimum: int) -> list[list[Point]]:
+    """Split again any lot that still holds two lots' worth of apartments.
+
+    Bisection gives up a lot where no cut leaves both sides their minimum (buildings are
+    indivisible and the slack was small); with the slack of a whole lot it usually can.
+    """
+    result = list(lots)
+    progress = True
+    while progress:
+        progress = False
+        for index, lot in enumerate(result):
+            size = sum(p.apartments for p in lot)
+            if size < 2 * minimum:
+                continue
+            for k in range(size // minimum, 1, -1):
+                parts = bisect(lot, k, minimum)
+                if len(parts) > 1:
+                    result[index : index + 1] = parts
+                    progress = True
+                    break
+            if progress:
+                break
+    return result
 
 
 def red_share(points: Iterable[Point]) -> float:
@@ -259,7 +305,8 @@ def form_region(points: Sequence[Point], minimum: int) -> tuple[list[list[Point]
         by_district.setdefault(p.district_id, Group()).points.append(p)
     lots: list[list[Point]] = []
     for group in merge_small_districts(list(by_district.values()), minimum):
-        parts = refine(bisect(group.points, group.apartments // minimum, minimum), minimum)
+        parts = bisect(group.points, group.apartments // minimum, minimum)
+        parts = refine(split_large(parts, minimum), minimum)
         balance_red(parts, minimum)
         lots.extend(parts)
     return lots, []

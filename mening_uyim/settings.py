@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from django.utils.translation import gettext_noop
 
 from mening_uyim.lib.env import (
     ConfigurationError,
@@ -276,6 +277,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "LotStatusEnum": "lots.models.LotStatus",
+        "RegisterStatusEnum": "organizations.models.RegisterStatus",
+        "ClassificationEnum": "buildings.models.Classification",
+    },
 }
 
 # --- security -------------------------------------------------------------------------
@@ -305,7 +311,7 @@ LOGGING = {
 # --- domain settings (configurable numbers of DOMAIN.md) ------------------------------
 DEMO_PASSWORD = env_str("MENING_UYIM_DEMO_PASSWORD", "MeningUyim-2026")
 # Scale of the national generator for `make run`'s demo data (1 = 44,000 buildings).
-DEMO_SCALE = float(env_str("MENING_UYIM_DEMO_SCALE", "0.01"))
+DEMO_SCALE = float(env_str("MENING_UYIM_DEMO_SCALE", "0.05"))
 
 # Classification (DOMAIN.md "Building registry"): the defaults of the ClassificationPolicy
 # row that inspectors edit in the admin. Weights are fractions (0.001 steps), thresholds %.
@@ -342,3 +348,17 @@ MC_REQUIRE_DISPATCH = env_bool("MC_REQUIRE_DISPATCH", True)
 LOT_MIN_APARTMENTS = env_int("LOT_MIN_APARTMENTS", 7000)
 # Expected contributions of a new lot until its tariff is set: tiyin per m² per month.
 LOT_DEFAULT_TARIFF_TIYIN = env_int("LOT_DEFAULT_TARIFF_TIYIN", 120_000)
+# Default unit costs of the five-year program, tiyin per m² of the building's living area
+# (roof repair 50,000 so'm/m² …), loaded into the UnitCost table that inspectors edit.
+PROGRAM_UNIT_COSTS = {
+    "foundation": (gettext_noop("Foundation strengthening"), 6_000_000),
+    "walls": (gettext_noop("Wall repair"), 9_000_000),
+    "floors": (gettext_noop("Floor slab repair"), 12_000_000),
+    "roof": (gettext_noop("Roof repair"), 5_000_000),
+    "facade": (gettext_noop("Facade insulation and repair"), 8_000_000),
+    "heating": (gettext_noop("Heating modernisation"), 7_000_000),
+    "water": (gettext_noop("Water and sewage renewal"), 5_500_000),
+    "electricity": (gettext_noop("Electrical wiring renewal"), 3_500_000),
+    "gas": (gettext_noop("Gas pipework renewal"), 2_500_000),
+    "elevators": (gettext_noop("Elevator replacement"), 6_000_000),
+}

@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 
 from accounts.api import MeView
 from buildings import api as buildings_api
+from lots import api as lots_api
 from mening_uyim.views import healthz, home
 
 # The admin login goes through allauth's login, with its rate limits (429 past the limit).
@@ -25,6 +26,10 @@ api_v1 = [
     path("buildings/<int:pk>/", buildings_api.BuildingDetail.as_view(), name="building"),
     path("assessments/", buildings_api.AssessmentList.as_view(), name="assessments"),
     path("turar-joy/import/", buildings_api.TurarJoyImport.as_view(), name="turar-joy-import"),
+    path("lots/", lots_api.LotList.as_view(), name="lots"),
+    path("lots/<int:pk>/", lots_api.LotDetail.as_view(), name="lot"),
+    path("register/", lots_api.Register.as_view(), name="register"),
+    path("register/<int:pk>/eligibility/", lots_api.Eligibility.as_view(), name="eligibility"),
 ]
 
 urlpatterns = [
@@ -35,6 +40,7 @@ urlpatterns = [
     path("me/", include("accounts.urls")),
     path("organizations/", include("organizations.urls")),
     path("registry/", include("buildings.urls")),
+    path("lots/", include("lots.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),

@@ -44,7 +44,7 @@ class ManagementCompanyAdmin(admin.ModelAdmin):
             return
         for mc in queryset.filter(status=RegisterStatus.APPLIED):
             try:
-                mc_verify(mc=mc, inspector=request.user, accept=accept)  # type: ignore[arg-type]
+                mc = mc_verify(mc=mc, inspector=request.user, accept=accept)  # type: ignore[arg-type]
             except RegisterError as exc:
                 self.message_user(request, f"{mc}: {exc.message}", messages.ERROR)
             else:

@@ -24,7 +24,12 @@ class ApplicationForm(forms.Form):
     own_funds_som = forms.IntegerField(
         label=_("Own funds, so'm"),
         min_value=0,
-        error_messages={"min_value": _("Own funds cannot be negative.")},
+        # tiyin are stored in a 64-bit integer; a quadrillion so'm is far above any company
+        max_value=10**15,
+        error_messages={
+            "min_value": _("Own funds cannot be negative."),
+            "max_value": _("This amount is not plausible; enter own funds in so'm."),
+        },
     )
     has_material_base = forms.BooleanField(
         label=_("We have a material and technical base"), required=False

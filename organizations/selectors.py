@@ -48,7 +48,11 @@ def public_register(*, query: str = "", status: str = "") -> QuerySet[Management
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(tin=query))
     return (
-        qs.annotate(lots_managed=Count("managed_lots", distinct=True))
+        qs.annotate(
+            lots_managed=Count(
+                "managed_lots", filter=Q(managed_lots__status="managed"), distinct=True
+            )
+        )
         .prefetch_related(Prefetch("removals", queryset=Removal.objects.order_by("-removed_on")))
         .order_by("name")
     )

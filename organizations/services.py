@@ -17,6 +17,7 @@ MSG_TIN_TAKEN = _("A management company with this TIN is already in the register
 MSG_ALREADY_STAFF = _("Your login already works for a management company.")
 MSG_NOT_APPLIED = _("Only an application can be verified.")
 MSG_ALREADY_REMOVED = _("This management company is already removed from the register.")
+MSG_NOT_REGISTERED = _("Only a registered management company can be removed from the register.")
 
 
 class RegisterError(Exception):
@@ -89,6 +90,9 @@ def mc_remove(
     mc = ManagementCompany.objects.select_for_update().get(pk=mc.pk)
     if mc.status == RegisterStatus.REMOVED:
         raise RegisterError(MSG_ALREADY_REMOVED)
+    if mc.status != RegisterStatus.REGISTERED:
+        # An application or a rejected company was never in the public register.
+        raise RegisterError(MSG_NOT_REGISTERED)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the removal.")})
     removal = Removal(company=mc, reason=reason.strip(), removed_on=removed_on, inspector=inspector)

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-pytest_plugins = ["tests.personas"]
+pytest_plugins = ["tests.personas", "tests.registry_fixtures"]
 
 CHROMIUM = "/usr/bin/chromium"
 

@@ -29,6 +29,18 @@ def snapshot() -> tuple:
     )
 
 
+def lot_a(c: Cast) -> int:
+    """A draft lot holding building A (Yunusobod): made on first use."""
+    from buildings.models import Building
+    from lots.models import Lot, LotBuilding
+
+    lot = Lot.objects.filter(members__building__cadastral_number=DEMO_A).first()
+    if lot is None:
+        lot = Lot.objects.create(code="UZ-TK-777", region=c.region)
+        LotBuilding.objects.create(lot=lot, building=Building.objects.get(cadastral_number=DEMO_A))
+    return lot.pk
+
+
 def building_a(c: Cast) -> int:
     from buildings.models import Building
 
@@ -66,7 +78,7 @@ PAGES: list[Page] = [
     ),
     (
         "council work list",
-        lambda c: "/registry/council/",
+        lambda c: "/lots/council/",
         {"default": 404, "anonymous": LOGIN, "council": 200, "other_council": 200},
     ),
     (
@@ -99,6 +111,21 @@ PAGES: list[Page] = [
         {"default": 403, "anonymous": LOGIN, "inspector": 200, "other_inspector": 200},
     ),
     ("api buildings", lambda c: "/api/v1/buildings/?region=UZ-TK", {"default": 200}),
+    ("register", lambda c: "/organizations/", {"default": 200}),
+    ("apply", lambda c: "/organizations/apply/", {"default": 200, "anonymous": LOGIN}),
+    ("api register", lambda c: "/api/v1/register/", {"default": 200}),
+    ("lots", lambda c: "/lots/", {"default": 200, "anonymous": LOGIN}),
+    ("api lots", lambda c: "/api/v1/lots/", {"default": 200, "anonymous": 401}),
+    (
+        "lot page",
+        lambda c: f"/lots/{lot_a(c)}/",
+        {"default": 404, "anonymous": LOGIN, "council": 200, "inspector": 200},
+    ),
+    (
+        "api lot",
+        lambda c: f"/api/v1/lots/{lot_a(c)}/",
+        {"default": 404, "anonymous": 401, "council": 200, "inspector": 200},
+    ),
     ("api building", lambda c: f"/api/v1/buildings/{building_a(c)}/", {"default": 200}),
     ("api my apartments", lambda c: "/api/v1/me/apartments/", {"default": 200, "anonymous": 401}),
     ("api assessments", lambda c: "/api/v1/assessments/", {"default": 200, "anonymous": 401}),
@@ -119,8 +146,9 @@ def test_page_access(
     expected = expect.get(key, expect["default"])
     if persona is not None:
         client.force_login(persona)
+    target = url(cast)
     before = snapshot()
-    response = client.get(url(cast), follow=(expected == 403 and key != "anonymous"))
+    response = client.get(target, follow=(expected == 403 and key != "anonymous"))
     if expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(("/accounts/login/", "/admin/login/"))

@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand
 
 from buildings.generator import generate
 from buildings.models import Building
+from lots.models import Lot
+from lots.services import lots_form
 from mening_uyim.demo import PERSONAS, personas_ensure
 
 
@@ -29,6 +31,9 @@ class Command(BaseCommand):
             counts, seconds = generate(scale=settings.DEMO_SCALE, seed=1, progress=self._say)
             self._say(f"generated {counts.buildings} buildings in {seconds:.1f} s")
         cast = personas_ensure(password=password)
+        if not Lot.objects.exists():
+            report = lots_form()
+            self._say(f"formed {report.lots} draft lots")
         rows = [
             {"persona": s.key, "login": s.email, "phone": s.phone, "who": s.describe}
             for s in PERSONAS
