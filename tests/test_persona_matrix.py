@@ -227,3 +227,41 @@ def test_turar_joy_import_endpoint_by_persona(client: Client, cast: Cast, key: s
     assert Building.objects.count() == count + (1 if expected == 200 else 0)
     if expected != 200:
         assert snapshot() == before
+
+
+LOT_WRITES = [
+    ("propose", lambda lot: f"/lots/{lot}/propose/", {}),
+    ("decide", lambda lot: f"/lots/{lot}/decide/", {"decision": "approve"}),
+    ("move", lambda lot: f"/lots/{lot}/move/", {"building": "1", "to_lot": "1"}),
+]
+
+
+@pytest.mark.parametrize("persona", [k for k in ALL if k != "council"], indirect=True)
+@pytest.mark.parametrize(("name", "url", "data"), LOT_WRITES, ids=[w[0] for w in LOT_WRITES])
+def test_lot_actions_by_anyone_but_the_council_change_nothing(
+    client: Client, cast: Cast, persona: User | None, name: str, url, data
+) -> None:
+    from lots.models import CouncilDecision, Lot, LotBuilding
+
+    lot = lot_a(cast)
+    if persona is not None:
+        client.force_login(persona)
+
+    def state() -> tuple:
+        return (
+            tuple(Lot.objects.values_list("pk", "status", "approval_round")),
+            tuple(LotBuilding.objects.values_list("lot_id", "building_id")),
+            CouncilDecision.objects.count(),
+        )
+
+    before = state()
+    response = client.post(url(lot), data)
+    if persona is None:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    elif persona == cast.users["inspector"]:
+        # the region's inspector sees the lot, but only councils decide: refused, with a reason
+        assert response.status_code == 303
+    else:
+        assert response.status_code == 404
+    assert state() == before

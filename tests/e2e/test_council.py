@@ -1,0 +1,41 @@
+"""A council member proposes and approves a lot in the browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from buildings.models import Building
+from lots.models import Lot, LotBuilding, LotStatus
+from mening_uyim.demo import DEMO_A, DEMO_B
+from tests.personas import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_council_proposes_and_approves_a_lot(
+    live_server: Any, cast: Any, browser_page: Any
+) -> None:
+    lot = Lot.objects.create(code="UZ-TK-501", region=cast.region, apartments=72)
+    for cadastral in (DEMO_A, DEMO_B):
+        LotBuilding.objects.create(
+            lot=lot, building=Building.objects.get(cadastral_number=cadastral)
+        )
+    page = browser_page
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", "council@demo.uz")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/lots/council/")
+    page.click(f"text={lot.code}")
+    page.wait_for_selector("#lot-map .leaflet-interactive, #lot-map canvas")
+    page.locator(f"form[action='/lots/{lot.pk}/propose/'] button").click()
+    page.wait_for_load_state()
+    page.select_option("select[name=decision]", "approve")
+    page.locator(f"form[action='/lots/{lot.pk}/decide/'] button").click()
+    page.wait_for_load_state()
+    lot.refresh_from_db()
+    assert lot.status == LotStatus.APPROVED
+    assert page.locator(".status-approved").first.is_visible()
