@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import roles_of
+from buildings.admin import RegionScopedAdmin
 from lots.models import Lot, LotStatusChange, UnitCost
 from lots.services import mc_remove_from_register
 from organizations.admin import ManagementCompanyAdmin as BaseMCAdmin
@@ -72,21 +73,12 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Lot)
-class LotAdmin(admin.ModelAdmin):
+class LotAdmin(RegionScopedAdmin):
     list_display = ["code", "region", "status", "apartments", "manager"]
     list_filter = ["status", "region"]
     search_fields = ["code"]
     readonly_fields = ["code", "region", "apartments", "area_m2", "approval_round", "approved_at"]
     inlines = [StatusChangeInline]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Lot]:
-        qs = super().get_queryset(request)
-        roles = roles_of(request.user)
-        if roles.superuser or roles.is_national_inspector:
-            return qs
-        if roles.inspector and roles.inspector_region_id is not None:
-            return qs.filter(region_id=roles.inspector_region_id)
-        return qs.none()
 
 
 @admin.register(UnitCost)

@@ -15,6 +15,11 @@ from lots.models import Lot, LotStatus, ProgramItem
 OPEN_TO_OWNERS = (LotStatus.APPROVED, LotStatus.ELECTION, LotStatus.MANAGED, LotStatus.REELECTION)
 
 
+def _touching_district(district_id: int) -> Any:
+    """Ids of lots with at least one building in the district (a subquery)."""
+    return Lot.objects.filter(members__building__district_id=district_id).values("pk")
+
+
 def lots_visible_to(user: Any) -> QuerySet[Lot]:
     """The same rule as accounts.permissions Action.VIEW_LOT, as one query."""
     roles = roles_of(user)
@@ -27,11 +32,7 @@ def lots_visible_to(user: Any) -> QuerySet[Lot]:
     if roles.inspector and roles.inspector_region_id is not None:
         condition |= Q(region_id=roles.inspector_region_id)
     if roles.council_district_id is not None:
-        condition |= Q(
-            pk__in=Lot.objects.filter(
-                members__building__district_id=roles.council_district_id
-            ).values("pk")
-        )
+        condition |= Q(pk__in=_touching_district(roles.council_district_id))
     if roles.is_mc_staff:
         condition |= Q(manager_id=roles.organization_id)
     if roles.owns_apartments and roles.person is not None:
@@ -106,11 +107,7 @@ def council_lots(user: Any) -> QuerySet[Lot]:
     if roles.council_district_id is None:
         return Lot.objects.none()
     return (
-        Lot.objects.filter(
-            pk__in=Lot.objects.filter(
-                members__building__district_id=roles.council_district_id
-            ).values("pk")
-        )
+        Lot.objects.filter(pk__in=_touching_district(roles.council_district_id))
         .select_related("region", "manager")
         .order_by("status", "code")
     )
@@ -118,8 +115,7 @@ def council_lots(user: Any) -> QuerySet[Lot]:
 
 def draft_lots_of_district(district_id: int) -> QuerySet[Lot]:
     return Lot.objects.filter(
-        status=LotStatus.DRAFT,
-        pk__in=Lot.objects.filter(members__building__district_id=district_id).values("pk"),
+        status=LotStatus.DRAFT, pk__in=_touching_district(district_id)
     ).order_by("code")
 
 

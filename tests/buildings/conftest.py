@@ -3,24 +3,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from buildings.models import ELEMENTS
+
 
 def wear(**values: float | None) -> dict[str, Any]:
     """All elements at 10 % unless overridden."""
-    base: dict[str, Any] = {
-        e: 10
-        for e in (
-            "foundation",
-            "walls",
-            "floors",
-            "roof",
-            "facade",
-            "heating",
-            "water",
-            "electricity",
-            "gas",
-            "elevators",
-        )
-    }
+    base: dict[str, Any] = dict.fromkeys(ELEMENTS, 10)
     base.update(values)
     return base
 
