@@ -72,7 +72,7 @@ PERSONAS: tuple[PersonaSpec, ...] = (
         "30304750010055",
         Role.MC_DIRECTOR,
         "mc",
-        "director of the lot's MC",
+        "director of the MC of buildings A and B",
     ),
     PersonaSpec(
         "mc_dispatcher",
@@ -82,7 +82,7 @@ PERSONAS: tuple[PersonaSpec, ...] = (
         "42511920010066",
         Role.MC_DISPATCHER,
         "mc",
-        "dispatcher of the lot's MC",
+        "dispatcher of the same MC",
     ),
     PersonaSpec(
         "rival_mc",
@@ -102,7 +102,7 @@ PERSONAS: tuple[PersonaSpec, ...] = (
         "40708700010088",
         Role.COUNCIL_MEMBER,
         "district",
-        "council member of the lot's district",
+        "council member of Yunusobod (buildings A, B)",
     ),
     PersonaSpec(
         "other_council",
@@ -112,7 +112,7 @@ PERSONAS: tuple[PersonaSpec, ...] = (
         "31201680010099",
         Role.COUNCIL_MEMBER,
         "other_district",
-        "council member of another district",
+        "council member of Chilonzor (Tashkent)",
     ),
     PersonaSpec(
         "inspector",
