@@ -313,43 +313,55 @@ def form_region(points: Sequence[Point], minimum: int) -> tuple[list[list[Point]
 
 
 def baseline_region(
-    points: Sequence[Point], minimum: int, *, literal: bool = False
+    points: Sequence[Point], minimum: int, *, variant: str = "literal"
 ) -> list[list[Point]]:
-    """The naive baseline: per district, sort by longitude and cut a lot each time the
-    minimum is reached; a remainder joins the last lot.
+    """The naive baseline of the lots benchmark, in three readings.
 
-    A district below the minimum has no lot to join. Taken literally (``literal=True``) it
-    becomes a lot of its own, under the minimum, i.e. not a valid lot. By default the
-    baseline therefore works on the same district groups as ``form_region`` (districts too
-    small joined with their neighbours, as DOMAIN.md requires of every formation), so that
-    the comparison measures the partitioning rather than a rule the baseline breaks.
+    - ``literal`` (the bar's baseline): the region's districts in registry order; in each,
+      sort by longitude and cut a lot each time the minimum is reached; a remainder is
+      merged into the last lot made so far (before the region's first lot, it is carried
+      into the next district). Every lot is valid (≥ minimum) and every building assigned.
+    - ``groups``: the same cuts, but inside the district groups of ``form_region`` (small
+      districts first joined with their nearest neighbours): a stronger baseline that
+      isolates the partitioning from the joining.
+    - ``per_district``: each district alone; a district below the minimum becomes one lot
+      under the minimum (not a valid lot), shown only for transparency.
     """
     if sum(p.apartments for p in points) < minimum:
         return []
     by_district: dict[int, Group] = {}
     for p in points:
         by_district.setdefault(p.district_id, Group()).points.append(p)
-    groups = list(by_district.values())
-    if not literal:
+    groups = [by_district[d] for d in sorted(by_district)]
+    if variant == "groups":
         groups = merge_small_districts(groups, minimum)
     lots: list[list[Point]] = []
+    carry: list[Point] = []
     for group in groups:
-        pts = group.points
-        current: list[Point] = []
-        made: list[list[Point]] = []
-        running = 0
-        for p in sorted(pts, key=lambda p: p.lon):
+        current: list[Point] = list(carry) if variant == "literal" else []
+        running = sum(p.apartments for p in current)
+        carry = []
+        made_here: list[list[Point]] = []
+        for p in sorted(group.points, key=lambda p: p.lon):
             current.append(p)
             running += p.apartments
             if running >= minimum:
-                made.append(current)
+                made_here.append(current)
                 current, running = [], 0
-        if current:
-            if made:
-                made[-1].extend(current)
+        lots.extend(made_here)
+        if not current:
+            continue
+        if variant == "literal":
+            if lots:
+                lots[-1].extend(current)
             else:
-                made.append(current)
-        lots.extend(made)
+                carry = current
+        elif made_here:
+            made_here[-1].extend(current)
+        else:
+            lots.append(current)  # per_district: an undersized lot
+    if carry and lots:
+        lots[-1].extend(carry)
     return lots
 
 

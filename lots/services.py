@@ -75,8 +75,10 @@ class FormationReport:
     red_share_std: float = 0.0
     baseline_mean_distance_km: float = 0.0
     baseline_red_share_std: float = 0.0
-    baseline_literal_mean_distance_km: float = 0.0
-    baseline_literal_undersized_lots: int = 0
+    baseline_lots: int = 0
+    baseline_groups_mean_distance_km: float = 0.0
+    baseline_per_district_mean_distance_km: float = 0.0
+    baseline_per_district_undersized_lots: int = 0
     seconds: float = 0.0
 
     def as_dict(self, *, with_baseline: bool = False) -> dict[str, Any]:
@@ -101,7 +103,9 @@ def lots_form(*, region: Region | None = None, with_baseline: bool = False) -> F
         drafts = drafts.filter(region=region)
     LotBuilding.objects.filter(lot__in=drafts).delete()
     drafts.delete()
-    candidates = Building.objects.filter(commissioned_at__isnull=False, lot_membership__isnull=True)
+    candidates = Building.objects.filter(
+        commissioned_at__isnull=False, lot_membership__isnull=True
+    ).order_by("id")  # a deterministic input gives the same lots every run
     if region is not None:
         candidates = candidates.filter(region=region)
     by_region: dict[int, list[Point]] = {}
@@ -114,14 +118,16 @@ def lots_form(*, region: Region | None = None, with_baseline: bool = False) -> F
     report = FormationReport()
     formed: list[tuple[int, list[Point]]] = []
     baseline: list[list[Point]] = []
-    literal: list[list[Point]] = []
+    grouped: list[list[Point]] = []
+    per_district: list[list[Point]] = []
     for region_id, points in by_region.items():
         lots, unassigned = form_region(points, minimum)
         report.unassigned_buildings += len(unassigned)
         formed.extend((region_id, lot) for lot in lots)
         if with_baseline:
             baseline.extend(baseline_region(points, minimum))
-            literal.extend(baseline_region(points, minimum, literal=True))
+            grouped.extend(baseline_region(points, minimum, variant="groups"))
+            per_district.extend(baseline_region(points, minimum, variant="per_district"))
     for lot in _save_lots(formed):
         program_generate(lot=lot)
     sizes = [sum(p.apartments for p in lot) for _r, lot in formed]
@@ -135,9 +141,11 @@ def lots_form(*, region: Region | None = None, with_baseline: bool = False) -> F
     if with_baseline:
         report.baseline_mean_distance_km = round(mean_distance_km(baseline), 3)
         report.baseline_red_share_std = round(red_share_std(baseline), 4)
-        report.baseline_literal_mean_distance_km = round(mean_distance_km(literal), 3)
-        report.baseline_literal_undersized_lots = sum(
-            1 for lot in literal if sum(p.apartments for p in lot) < minimum
+        report.baseline_lots = len(baseline)
+        report.baseline_groups_mean_distance_km = round(mean_distance_km(grouped), 3)
+        report.baseline_per_district_mean_distance_km = round(mean_distance_km(per_district), 3)
+        report.baseline_per_district_undersized_lots = sum(
+            1 for lot in per_district if sum(p.apartments for p in lot) < minimum
         )
     report.seconds = round(time.perf_counter() - started, 2)
     return report

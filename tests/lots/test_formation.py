@@ -96,6 +96,21 @@ def test_lots_are_more_compact_than_longitude_strips() -> None:
     assert mean_distance_km(ours) < mean_distance_km(baseline_region(points, 1500))
 
 
+def test_the_literal_baseline_makes_valid_lots_and_the_per_district_one_does_not() -> None:
+    small_a = _cloud(10, seed=1, district_id=1, lat=41.30)
+    small_b = _cloud(10, seed=2, district_id=2, lat=41.60)
+    big = _cloud(100, seed=3, district_id=3, lat=41.90)
+    points = small_a + small_b + big
+    minimum = sum(p.apartments for p in big) // 3
+    literal = baseline_region(points, minimum)
+    assert all(sum(p.apartments for p in lot) >= minimum for lot in literal)
+    assert sum(len(lot) for lot in literal) == len(points)
+    per_district = baseline_region(points, minimum, variant="per_district")
+    assert any(sum(p.apartments for p in lot) < minimum for lot in per_district)
+    grouped = baseline_region(points, minimum, variant="groups")
+    assert all(sum(p.apartments for p in lot) >= minimum for lot in grouped)
+
+
 def test_red_is_spread_evenly() -> None:
     # All red buildings on one side of the town: bisection alone would make a red lot.
     points = _cloud(300, seed=7, red=0.0)
