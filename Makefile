@@ -46,7 +46,7 @@ bench: install
 
 # Developer tools (need GNU gettext: apt-get install gettext).
 makemessages: install
-	$(MANAGE) makemessages --no-location --no-obsolete -l uz -l ru -l en -i '.venv/*' -i 'var/*'
+	$(MANAGE) makemessages --no-location --no-obsolete -l uz -l ru -l en -i '.venv/*' -i 'var/*' -i 'tests/*' -i 'bench/*'
 
 lock:
 	$(PY) -m piptools compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
