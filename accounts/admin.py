@@ -2,9 +2,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_scoping import NotFoundOutsideScope
 from accounts.models import Membership, Person, User
+from accounts.permissions import roles_of
 
 
 @admin.register(User)
@@ -27,10 +31,27 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(NotFoundOutsideScope):
+    """People are personal data: a regional inspector sees those owning in their region."""
+
     list_display = ["full_name", "pinfl", "phone", "user"]
-    search_fields = ["full_name", "pinfl", "phone"]
+    search_fields = ["full_name", "=pinfl", "phone"]
     raw_id_fields = ["user"]
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
+        qs = super().get_queryset(request)
+        roles = roles_of(request.user)
+        if roles.superuser or roles.is_national_inspector:
+            return qs
+        if roles.inspector and roles.inspector_region_id is not None:
+            # the ownership relation belongs to the registry app; its name is enough here
+            owning = Person.objects.filter(
+                ownerships__apartment__building__region_id=roles.inspector_region_id
+            ).values("pk")
+            owners = Person.objects.filter(ownerships__isnull=False).values("pk")
+            return qs.filter(Q(pk__in=owning) | ~Q(pk__in=owners))
+        return qs.none()
 
 
 @admin.register(Membership)

@@ -10,11 +10,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ExportMixin
 
+from accounts.admin_scoping import NotFoundOutsideScope
 from accounts.permissions import Action, can, roles_of
 from buildings.classification import building_reclassify, policy_row
 from buildings.models import (
@@ -37,17 +38,10 @@ from buildings.services import (
 )
 
 
-class RegionScopedAdmin(admin.ModelAdmin):
+class RegionScopedAdmin(NotFoundOutsideScope):
     """Rows outside the inspector's region do not exist for them (404 on direct links)."""
 
     region_path = "region_id"
-
-    def _get_obj_does_not_exist_redirect(
-        self, request: HttpRequest, opts: Any, object_id: str
-    ) -> Any:
-        # Django redirects to the index for a missing object; outside one's region an
-        # object does not exist, and the answer is a plain 404 (no hint that it exists).
-        raise Http404
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)

@@ -121,3 +121,35 @@ def test_api_my_apartments(cast: Cast) -> None:
     assert [(r["number"], r["share"]) for r in rows] == [("12", "1/2")]
     api.force_authenticate(cast.users["mc_director"])
     assert api.get("/api/v1/me/apartments/").json() == []
+
+
+def test_people_in_the_admin_are_scoped_to_the_inspectors_region(
+    client: Client, cast: Cast
+) -> None:
+    from accounts.models import Person
+
+    samarkand_owner = Person.objects.get(user=cast.users["outsider"])  # owns in building C
+    tashkent_owner = Person.objects.get(user=cast.users["owner"])  # owns in building A
+    client.force_login(cast.users["inspector"])  # Tashkent
+    changelist = client.get("/admin/accounts/person/", {"q": samarkand_owner.pinfl}).context["cl"]
+    assert changelist.result_count == 0
+    assert client.get(f"/admin/accounts/person/{samarkand_owner.pk}/change/").status_code in (
+        302,
+        404,
+    )
+    changelist = client.get("/admin/accounts/person/", {"q": tashkent_owner.pinfl}).context["cl"]
+    assert changelist.result_count == 1
+    client.force_login(cast.users["other_inspector"])  # Samarkand
+    changelist = client.get("/admin/accounts/person/", {"q": tashkent_owner.pinfl}).context["cl"]
+    assert changelist.result_count == 0
+
+
+def test_inspectors_see_their_regions_lots_in_the_admin(client: Client, cast: Cast) -> None:
+    from lots.models import Lot
+
+    Lot.objects.create(code="UZ-TK-611", region=cast.region)
+    Lot.objects.create(code="UZ-SA-611", region=cast.other_region)
+    client.force_login(cast.users["inspector"])
+    html = client.get("/admin/lots/lot/").content.decode()
+    assert "UZ-TK-611" in html
+    assert "UZ-SA-611" not in html
