@@ -178,3 +178,15 @@ def test_form_lots_command_prints_the_figures(town) -> None:
 
     with pytest.raises(CommandError):
         call_command("form_lots", "--region", "Atlantis", stdout=StringIO())
+
+
+def test_a_building_belongs_to_at_most_one_lot_in_the_database(town, cast) -> None:
+    from django.db import IntegrityError, transaction
+
+    building = town(district("UZ-TK", "Yunusobod tumani"), 1, flats=20)[0]
+    first = Lot.objects.create(code="UZ-TK-951", region=cast.region)
+    second = Lot.objects.create(code="UZ-TK-952", region=cast.region)
+    LotBuilding.objects.create(lot=first, building=building)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LotBuilding.objects.create(lot=second, building=building)
+    assert LotBuilding.objects.filter(building=building).count() == 1
