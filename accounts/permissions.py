@@ -135,7 +135,6 @@ class Action(StrEnum):
     OVERSEE_REGION = "region.oversee"
     VIEW_BUILDING_PRIVATE = "building.view_private"
     COMMISSION_BUILDING = "building.commission"
-    VIEW_APARTMENT_PRIVATE = "apartment.view_private"
     IMPORT_TURAR_JOY = "registry.import"
     EDIT_CLASSIFICATION_POLICY = "registry.edit_policy"
     VIEW_LOT = "lot.view"
@@ -185,14 +184,6 @@ def _view_building_private(r: UserRoles, user: Any, obj: Any) -> bool:
 
 def _commission_building(r: UserRoles, user: Any, obj: Any) -> bool:
     return r.superuser or r.inspects_region(obj.region_id)
-
-
-def _view_apartment_private(r: UserRoles, user: Any, obj: Any) -> bool:
-    if _view_building_private(r, user, obj.building):
-        return True
-    return r.owns_apartments and bool(
-        obj.ownerships.filter(until__isnull=True, person__user_id=user.pk).exists()
-    )
 
 
 def _import_turar_joy(r: UserRoles, user: Any, obj: Any) -> bool:
@@ -253,7 +244,6 @@ RULES: dict[Action, Rule] = {
     Action.OVERSEE_REGION: _oversee_region,
     Action.VIEW_BUILDING_PRIVATE: _view_building_private,
     Action.COMMISSION_BUILDING: _commission_building,
-    Action.VIEW_APARTMENT_PRIVATE: _view_apartment_private,
     Action.IMPORT_TURAR_JOY: _import_turar_joy,
     Action.EDIT_CLASSIFICATION_POLICY: _edit_policy,
     Action.VIEW_LOT: _view_lot,

@@ -18,8 +18,8 @@ class DecisionForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    building = forms.IntegerField(label=_("Building"), widget=forms.HiddenInput)
-    to_lot = forms.IntegerField(label=_("Move to lot"))
+    building = forms.IntegerField(label=_("Building"), min_value=1, widget=forms.HiddenInput)
+    to_lot = forms.IntegerField(label=_("Move to lot"), min_value=1)
 
 
 class ProgramItemForm(forms.Form):
@@ -27,5 +27,10 @@ class ProgramItemForm(forms.Form):
     cost_som = forms.IntegerField(
         label=_("Cost, so'm"),
         min_value=0,
-        error_messages={"min_value": _("A cost cannot be negative.")},
+        # tiyin live in a 64-bit integer; a trillion so'm is beyond any repair
+        max_value=10**12,
+        error_messages={
+            "min_value": _("A cost cannot be negative."),
+            "max_value": _("This cost is not plausible."),
+        },
     )

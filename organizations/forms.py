@@ -41,7 +41,7 @@ class ApplicationForm(forms.Form):
     dispatch_24h = forms.BooleanField(
         label=_("The dispatch service is staffed around the clock"), required=False
     )
-    staff_count = forms.IntegerField(label=_("Staff"), min_value=1)
+    staff_count = forms.IntegerField(label=_("Staff"), min_value=1, max_value=1_000_000)
 
     def clean_tin(self) -> str:
         tin: str = self.cleaned_data["tin"].strip()

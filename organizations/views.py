@@ -6,6 +6,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -41,6 +42,8 @@ def apply(request: HttpRequest) -> HttpResponse:
                 mc = mc_apply(user=cast(User, request.user), **form.cleaned_data)
             except RegisterError as exc:
                 form.add_error(None, exc.message)
+            except ValidationError as exc:  # the model's own limits, as form errors
+                form.add_error(None, exc.messages)
             else:
                 messages.success(
                     request, _("Your application was received. The inspection will verify it.")

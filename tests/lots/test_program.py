@@ -144,3 +144,15 @@ def test_the_program_page_form(client: Client, lot: Lot, cast: Cast) -> None:
     response = client.post(f"/lots/{lot.pk}/program/{item.pk}/", {"year": "3", "cost_som": "5000"})
     assert response.status_code == 302
     assert ProgramItem.objects.get(pk=item.pk).cost_tiyin == 500_000
+
+
+def test_an_implausible_cost_is_refused_not_a_crash(client: Client, lot: Lot, cast: Cast) -> None:
+    program_generate(lot=lot)
+    item = ProgramItem.objects.filter(lot=lot).first()
+    assert item is not None
+    client.force_login(cast.users["council"])
+    response = client.post(
+        f"/lots/{lot.pk}/program/{item.pk}/", {"year": "3", "cost_som": str(10**18)}
+    )
+    assert response.status_code == 303
+    assert ProgramItem.objects.get(pk=item.pk).cost_tiyin == item.cost_tiyin

@@ -949,3 +949,27 @@ def test_the_staff_page_sends_anonymous_visitors_to_log_in(client: Client, cast:
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_an_implausible_staff_count_is_a_form_error_not_a_crash(client, cast) -> None:
+    from organizations.models import ManagementCompany
+
+    client.force_login(cast.users["outsider"])
+    before = ManagementCompany.objects.count()
+    response = client.post(
+        "/organizations/apply/",
+        {
+            "name": "Katta Servis MChJ",
+            "tin": "309999991",
+            "address": "Toshkent",
+            "own_funds_som": "900000000",
+            "has_material_base": "on",
+            "material_base": "Ustaxona",
+            "dispatch_phone": "+998712009999",
+            "dispatch_24h": "on",
+            "staff_count": str(10**12),
+        },
+    )
+    assert response.status_code == 400
+    assert "staff_count" in response.context["form"].errors
+    assert ManagementCompany.objects.count() == before
