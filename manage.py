@@ -11,7 +11,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mening_uyim.settings")
     from django.core.management import execute_from_command_line
 
-    from mening_uyim.lib.env import ConfigurationError
+    from core.env import ConfigurationError
 
     try:
         execute_from_command_line(sys.argv)

@@ -203,7 +203,7 @@ class Membership(models.Model):
         related_name="memberships",
     )
     district = models.ForeignKey(
-        "buildings.District",
+        "territory.District",
         verbose_name=_("district"),
         on_delete=models.PROTECT,
         null=True,
@@ -211,7 +211,7 @@ class Membership(models.Model):
         related_name="memberships",
     )
     region = models.ForeignKey(
-        "buildings.Region",
+        "territory.Region",
         verbose_name=_("region"),
         on_delete=models.PROTECT,
         null=True,

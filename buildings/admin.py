@@ -24,11 +24,9 @@ from buildings.models import (
     Building,
     ClassificationPolicy,
     ConditionAssessment,
-    District,
     LandPlot,
     MonthlyConsumption,
     Ownership,
-    Region,
 )
 from buildings.services import (
     MSG_WEIGHTS_NOT_ONE,
@@ -36,6 +34,7 @@ from buildings.services import (
     building_commission,
     policy_update,
 )
+from territory.models import District, Region
 
 
 class RegionScopedAdmin(NotFoundOutsideScope):

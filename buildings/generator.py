@@ -27,8 +27,9 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from buildings.classification import reclassify_all
-from buildings.models import ELEMENTS, Building, District, Region, account_number_for
-from buildings.reference import regions_ensure, regions_reference
+from buildings.models import ELEMENTS, Building, account_number_for
+from territory.models import District, Region
+from territory.reference import regions_ensure, regions_reference
 
 TARGET_BUILDINGS = 44_000
 TARGET_APARTMENTS = 2_000_000
@@ -243,8 +244,8 @@ def _fast_load_on() -> bool:
 
 
 REFERENCES = [
-    ("buildings_building", "region_id", "buildings_region"),
-    ("buildings_building", "district_id", "buildings_district"),
+    ("buildings_building", "region_id", "territory_region"),
+    ("buildings_building", "district_id", "territory_district"),
     ("buildings_building", "manager_id", "organizations_managementcompany"),
     ("buildings_apartment", "building_id", "buildings_building"),
     ("buildings_ownership", "apartment_id", "buildings_apartment"),

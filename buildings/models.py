@@ -1,8 +1,8 @@
 """The building registry (DOMAIN.md "Building registry").
 
-Region → District → Building → Apartment, ownership with shares, condition assessments,
-the classification policy, monthly consumption and land plots. Invariants that a retry or
-a concurrent write could break are database constraints.
+Building → Apartment (regions and districts live in territory), ownership with shares,
+condition assessments, the classification policy, monthly consumption and land plots.
+Invariants that a retry or a concurrent write could break are database constraints.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from territory.models import District, Region
 
 ELEMENTS = (
     "foundation",
@@ -42,52 +44,6 @@ ELEMENT_LABELS = {
     "gas": _("Gas"),
     "elevators": _("Elevators"),
 }
-
-
-class Region(models.Model):
-    """One of the 14 top-level regions (12 viloyat, Karakalpakstan, Tashkent city)."""
-
-    code = models.CharField(_("code"), max_length=10, unique=True)
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
-    lat = models.FloatField(_("latitude"), null=True, blank=True)
-    lon = models.FloatField(_("longitude"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("region")
-        verbose_name_plural = _("regions")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class District(models.Model):
-    """A district (tuman) or a city of regional subordination (shahar)."""
-
-    class Kind(models.TextChoices):
-        DISTRICT = "district", _("district")
-        CITY = "city", _("city")
-
-    region = models.ForeignKey(
-        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="districts"
-    )
-    name = models.CharField(_("name"), max_length=100)
-    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DISTRICT)
-    lat = models.FloatField(_("latitude"), null=True, blank=True)
-    lon = models.FloatField(_("longitude"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("district")
-        verbose_name_plural = _("districts")
-        ordering = ["region__name", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["region", "name"], name="district_unique_in_region")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Classification(models.TextChoices):

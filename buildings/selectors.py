@@ -8,14 +8,8 @@ from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import Action, can, roles_of
-from buildings.models import (
-    Apartment,
-    Building,
-    ConditionAssessment,
-    MonthlyConsumption,
-    Ownership,
-    Region,
-)
+from buildings.models import Apartment, Building, ConditionAssessment, MonthlyConsumption, Ownership
+from territory.models import Region
 
 PUBLIC_BUILDING_FIELDS = (
     "id",

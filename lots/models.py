@@ -34,7 +34,7 @@ LOCKED_STATUSES = (LotStatus.APPROVED, LotStatus.ELECTION, LotStatus.MANAGED, Lo
 class Lot(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     region = models.ForeignKey(
-        "buildings.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="lots"
+        "territory.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="lots"
     )
     status = models.CharField(
         _("status"), max_length=12, choices=LotStatus.choices, default=LotStatus.DRAFT
@@ -118,7 +118,7 @@ class CouncilDecision(models.Model):
         REJECT = "reject", _("reject")
 
     lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="decisions")
-    district = models.ForeignKey("buildings.District", on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey("territory.District", on_delete=models.PROTECT, related_name="+")
     approval_round = models.PositiveIntegerField(_("approval round"))
     decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

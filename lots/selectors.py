@@ -9,8 +9,9 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import roles_of
-from buildings.models import Building, District
+from buildings.models import Building
 from lots.models import Lot, LotStatus, ProgramItem
+from territory.models import District
 
 OPEN_TO_OWNERS = (LotStatus.APPROVED, LotStatus.ELECTION, LotStatus.MANAGED, LotStatus.REELECTION)
 

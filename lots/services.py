@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import roles_of
-from buildings.models import Building, Classification, Region
+from buildings.models import Building, Classification
 from lots.formation import (
     Point,
     baseline_region,
@@ -35,6 +35,7 @@ from lots.models import (
 from lots.program import program_generate
 from organizations.models import ManagementCompany, Removal
 from organizations.services import mc_remove
+from territory.models import Region
 
 REELECTION_FROM = (LotStatus.ELECTION, LotStatus.MANAGED)
 

@@ -1,4 +1,4 @@
-"""Mening Uyim project package: settings, URLs, the Celery app, and shared helpers (lib/)."""
+"""Mening Uyim project package: settings, URLs, the Celery app, the role home pages, the demo."""
 
 from __future__ import annotations
 

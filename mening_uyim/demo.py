@@ -14,9 +14,9 @@ from django.db import transaction
 
 from accounts.models import Membership, Person, Role, User
 from accounts.services import membership_grant
-from buildings.models import District, Region
-from buildings.reference import regions_ensure
 from organizations.models import ManagementCompany
+from territory.models import District, Region
+from territory.reference import regions_ensure
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_noop
 
-from mening_uyim.lib.env import (
+from core.env import (
     ConfigurationError,
     env_bool,
     env_int,
@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "allauth.account",
     # project apps, lowest layer first (see README "Architecture")
     "mening_uyim",
+    "territory",
     "accounts",
     "organizations",
     "buildings",

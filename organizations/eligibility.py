@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from mening_uyim.lib.money import format_som
+from core.money import format_som
 from organizations.models import ManagementCompany, RegisterStatus
 
 

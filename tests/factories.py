@@ -8,8 +8,8 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import Person, User
-from buildings.models import District, Region
 from organizations.models import ManagementCompany
+from territory.models import District, Region
 
 
 def pinfl_for(n: int) -> str:

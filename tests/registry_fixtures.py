@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from buildings.models import Building, District, Region, account_number_for
-from buildings.reference import regions_ensure
+from buildings.models import Building, account_number_for
+from territory.models import District, Region
+from territory.reference import regions_ensure
 
 
 @pytest.fixture

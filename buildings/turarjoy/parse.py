@@ -15,14 +15,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.validators import validate_pinfl
-from buildings.models import (
-    ELEMENTS,
-    Building,
-    District,
-    Region,
-    WallMaterial,
-)
+from buildings.models import ELEMENTS, Building, WallMaterial
 from buildings.services import MSG_NEEDS_ELEVATOR_WEAR, parse_share, shares_problem
+from territory.models import District, Region
 
 KINDS = ("building", "assessment", "consumption", "land_plot")
 Progress = Callable[[str, int, int], None]

@@ -13,5 +13,5 @@ def load(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("lots", "0001_lots")]
+    dependencies = [("lots", "0001_initial")]
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from mening_uyim.lib.money import TIYIN_PER_SOM, format_som
+from core.money import TIYIN_PER_SOM, format_som
 
 register = template.Library()
 

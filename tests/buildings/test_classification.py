@@ -166,7 +166,7 @@ class TestSqlAgreesWithPython(HypothesisTestCase):
     def test_same_class_and_wear(
         self, values: dict[str, Decimal], emergency: bool, elevator: bool
     ) -> None:
-        from buildings.models import District, Region
+        from territory.models import District, Region
 
         region = Region.objects.get(code="UZ-TK")
         district = District.objects.filter(region=region).first()

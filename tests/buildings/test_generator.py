@@ -15,7 +15,7 @@ from django.db.models import Count, Sum
 from accounts.validators import validate_pinfl
 from buildings.generator import GeneratorRefused, generate
 from buildings.models import Apartment, Building, Ownership
-from buildings.reference import regions_reference
+from territory.reference import regions_reference
 
 pytestmark = pytest.mark.django_db
 SCALE = 0.004  # 176 buildings, ~8,000 apartments

@@ -28,14 +28,13 @@ from buildings.models import (
     Apartment,
     Building,
     ConditionAssessment,
-    District,
     LandPlot,
     MonthlyConsumption,
     Ownership,
-    Region,
 )
 from buildings.turarjoy import ImportReport, turar_joy_import
 from mening_uyim.demo import Cast
+from territory.models import District, Region
 
 pytestmark = pytest.mark.django_db
 

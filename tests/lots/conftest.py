@@ -4,8 +4,9 @@ from typing import Any
 
 import pytest
 
-from buildings.models import Building, District, Region
-from buildings.reference import regions_ensure
+from buildings.models import Building
+from territory.models import District, Region
+from territory.reference import regions_ensure
 
 MIN = 100  # tests use a small minimum: LOT_MIN_APARTMENTS is configurable
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mening_uyim.lib.money import format_som
+from core.money import format_som
 
 
 def test_amounts_are_grouped_by_thousands_in_som() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mening_uyim.lib.env import ConfigurationError, env_bool, env_int, env_list, require
+from core.env import ConfigurationError, env_bool, env_int, env_list, require
 
 ROOT = Path(__file__).resolve().parents[2]
 PROD_ENV = {

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from buildings.models import Region
 from lots.services import lots_form
+from territory.models import Region
 
 
 class Command(BaseCommand):

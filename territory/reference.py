@@ -1,4 +1,4 @@
-"""The fixed territorial reference: 14 regions with their districts (buildings/data)."""
+"""The fixed territorial reference: 14 regions with their districts (territory/data)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Regions and districts: the ground floor that every other app points down at."""
