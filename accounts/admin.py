@@ -1,14 +1,19 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import NotFoundOutsideScope
-from accounts.models import Membership, Person, User
+from accounts.models import LoginLink, Membership, Person, User
 from accounts.permissions import roles_of
+from accounts.policies import may_link_login, person_scope_q
+from accounts.services import AccountsError, person_login_link
 
 
 @admin.register(User)
@@ -30,28 +35,83 @@ class UserAdmin(DjangoUserAdmin):
     )
 
 
+class PersonForm(forms.ModelForm):
+    link_reason = forms.CharField(
+        label=_("Reason for changing the login"), required=False, widget=forms.Textarea
+    )
+
+    class Meta:
+        model = Person
+        fields = ["pinfl", "full_name", "phone", "user"]
+
+
 @admin.register(Person)
 class PersonAdmin(NotFoundOutsideScope):
-    """People are personal data: a regional inspector sees those owning in their region."""
+    """People are personal data: a regional inspector sees those owning in their region
+    (accounts.policies.person_scope_q). Linking a login is an administrator's act and goes
+    through ``person_login_link``, which records it."""
 
+    form = PersonForm
     list_display = ["full_name", "pinfl", "phone", "user"]
     search_fields = ["full_name", "=pinfl", "phone"]
     raw_id_fields = ["user"]
     show_full_result_count = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
-        qs = super().get_queryset(request)
         roles = roles_of(request.user)
-        if roles.superuser or roles.is_national_inspector:
-            return qs
-        if roles.inspector and roles.inspector_region_id is not None:
-            # the ownership relation belongs to the registry app; its name is enough here
-            owning = Person.objects.filter(
-                ownerships__apartment__building__region_id=roles.inspector_region_id
-            ).values("pk")
-            owners = Person.objects.filter(ownerships__isnull=False).values("pk")
-            return qs.filter(Q(pk__in=owning) | ~Q(pk__in=owners))
-        return qs.none()
+        return super().get_queryset(request).filter(person_scope_q(roles, request.user.pk))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if may_link_login(roles_of(request.user)):
+            return []
+        return ["user"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = ["pinfl", "full_name", "phone", "user"]
+        if may_link_login(roles_of(request.user)) and obj is not None:
+            fields.append("link_reason")
+        return fields
+
+    def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
+        if not change:
+            wanted = obj.user
+            obj.user = None
+            super().save_model(request, obj, form, change)
+            if wanted is not None:
+                person_login_link(person=obj, user=wanted, by=request.user)  # type: ignore[arg-type]
+            return
+        if "user" in form.changed_data:
+            wanted = obj.user
+            obj.user = Person.objects.get(pk=obj.pk).user  # the link goes through the service
+            super().save_model(request, obj, form, change)
+            try:
+                person_login_link(
+                    person=obj,
+                    user=wanted,
+                    by=request.user,  # type: ignore[arg-type]
+                    reason=form.cleaned_data.get("link_reason", ""),
+                )
+            except AccountsError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            return
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(LoginLink)
+class LoginLinkAdmin(admin.ModelAdmin):
+    """The record of login links: read-only, for administrators."""
+
+    list_display = ["person", "previous_user", "user", "by", "at"]
+    readonly_fields = ["person", "previous_user", "user", "by", "reason", "at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Membership)

@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import Action, can, roles_of
+from accounts.permissions import roles_of
+from accounts.policies import admin_access
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -28,7 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if roles.authenticated and (roles.is_council_member or roles.inspector or roles.is_mc_staff):
         items.append((reverse("lots:list"), _("Lots")))
     items.append((reverse("organizations:register"), _("Register")))
-    if user is not None and can(user, Action.ACCESS_ADMIN):
+    if user is not None and user.is_active and admin_access(roles):
         items.append((reverse("admin:index"), _("Inspection")))
     if roles.authenticated:
         items.append((reverse("accounts:profile"), _("Profile")))

@@ -163,6 +163,42 @@ class Person(models.Model):
         return "•" * 10 + self.pinfl[-4:]
 
 
+class LoginLink(models.Model):
+    """The record of a login being linked to (or unlinked from) a Person: an
+    administrator's act, because the linked login becomes that owner."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="login_links"
+    )
+    previous_user = models.ForeignKey(
+        User,
+        verbose_name=_("previous login"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("new login"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("login link")
+        verbose_name_plural = _("login links")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.previous_user} → {self.user}"
+
+
 class Role(models.TextChoices):
     MC_DIRECTOR = "mc_director", _("Management company director")
     MC_ACCOUNTANT = "mc_accountant", _("Management company accountant")

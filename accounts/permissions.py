@@ -1,17 +1,13 @@
-"""The one place that answers "may this user do X to this object?".
+"""Who a login is: its roles, read once per request (``roles_of``).
 
-Views, the API and the admin all ask ``can(user, action, obj)``. Objects from apps above
-this one are read by attribute (``obj.pk``, ``obj.region_id`` …), never imported, so the
-dependency direction of README "Architecture" holds.
-
-Roles are read once per request and cached on the user object (``roles_of``).
+What each role may see or do is not decided here: every app has a ``policies.py`` with
+its rules, each written once as a queryset filter and a single-object check derived from
+it (ARCHITECTURE.md "Inside an app").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from django.db.models import Count, Q
@@ -31,6 +27,7 @@ class UserRoles:
     mc_role: str | None = None
     organization_id: int | None = None
     organization_name: str = ""
+    organization_removed: bool = False
     council_district_id: int | None = None
     council_district_name: str = ""
     council_region_id: int | None = None
@@ -51,6 +48,12 @@ class UserRoles:
         return self.mc_role is not None
 
     @property
+    def managing_organization_id(self) -> int | None:
+        """The MC whose managing rights this login exercises; none once it is removed from
+        the register (a removed MC loses every right that came from managing)."""
+        return None if self.organization_removed else self.organization_id
+
+    @property
     def is_council_member(self) -> bool:
         return self.council_district_id is not None
 
@@ -69,8 +72,12 @@ ANONYMOUS = UserRoles()
 
 def roles_of(user: Any) -> UserRoles:
     """The roles of ``user``, read with at most two queries and cached on the object."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return ANONYMOUS
+    if (
+        user is None
+        or not getattr(user, "is_authenticated", False)
+        or not getattr(user, "is_active", False)
+    ):
+        return ANONYMOUS  # an inactive login may do nothing
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
@@ -102,6 +109,8 @@ def roles_of(user: Any) -> UserRoles:
                 mc_role=m.role,
                 organization_id=m.organization_id,
                 organization_name=m.organization.name if m.organization else "",
+                # the register's status value, read by attribute (organizations sits above)
+                organization_removed=bool(m.organization and m.organization.status == "removed"),
             )
         elif m.role == Role.COUNCIL_MEMBER and m.district is not None:
             values.update(
@@ -124,139 +133,6 @@ def forget_roles(user: Any) -> None:
     """Drop the cached roles, after a membership of ``user`` changed."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
-
-
-class Action(StrEnum):
-    ACCESS_ADMIN = "admin.access"
-    VIEW_PERSON = "person.view"
-    VIEW_ORGANIZATION_STAFF = "organization.view_staff"
-    MANAGE_ORGANIZATION_STAFF = "organization.manage_staff"
-    VIEW_COUNCIL_DISTRICT = "district.council_view"
-    OVERSEE_REGION = "region.oversee"
-    VIEW_BUILDING_PRIVATE = "building.view_private"
-    COMMISSION_BUILDING = "building.commission"
-    IMPORT_TURAR_JOY = "registry.import"
-    EDIT_CLASSIFICATION_POLICY = "registry.edit_policy"
-    VIEW_LOT = "lot.view"
-    DECIDE_LOT = "lot.decide"
-    EDIT_LOT_PROGRAM = "lot.edit_program"
-
-
-Rule = Callable[[UserRoles, Any, Any], bool]
-
-
-def _access_admin(r: UserRoles, user: Any, obj: Any) -> bool:
-    return r.superuser or r.inspector
-
-
-def _view_person(r: UserRoles, user: Any, obj: Any) -> bool:
-    return r.superuser or r.inspector or (obj is not None and obj.user_id == user.pk)
-
-
-def _view_org_staff(r: UserRoles, user: Any, obj: Any) -> bool:
-    return r.superuser or r.inspector or (r.is_mc_staff and obj.pk == r.organization_id)
-
-
-def _manage_org_staff(r: UserRoles, user: Any, obj: Any) -> bool:
-    return r.superuser or (r.mc_role == Role.MC_DIRECTOR and obj.pk == r.organization_id)
-
-
-def _view_council_district(r: UserRoles, user: Any, obj: Any) -> bool:
-    return (
-        r.superuser
-        or (r.is_council_member and obj.pk == r.council_district_id)
-        or r.inspects_region(obj.region_id)
-    )
-
-
-def _oversee_region(r: UserRoles, user: Any, obj: Any) -> bool:
-    return r.superuser or r.inspects_region(obj.pk)
-
-
-def _view_building_private(r: UserRoles, user: Any, obj: Any) -> bool:
-    """Owners' names and account numbers: the region's inspectors and the building's MC."""
-    return (
-        r.superuser
-        or r.inspects_region(obj.region_id)
-        or (r.is_mc_staff and obj.manager_id is not None and obj.manager_id == r.organization_id)
-    )
-
-
-def _commission_building(r: UserRoles, user: Any, obj: Any) -> bool:
-    return r.superuser or r.inspects_region(obj.region_id)
-
-
-def _import_turar_joy(r: UserRoles, user: Any, obj: Any) -> bool:
-    return r.superuser or r.inspector
-
-
-def _edit_policy(r: UserRoles, user: Any, obj: Any) -> bool:
-    return r.superuser or r.is_national_inspector
-
-
-_OPEN_TO_OWNERS = ("approved", "election", "managed", "reelection")
-
-
-def _council_of_lot(r: UserRoles, obj: Any) -> bool:
-    return r.council_district_id is not None and bool(
-        obj.members.filter(building__district_id=r.council_district_id).exists()
-    )
-
-
-def _view_lot(r: UserRoles, user: Any, obj: Any) -> bool:
-    """The lot's councils, its MC, the region's inspectors; its owners once approved."""
-    if r.superuser or r.inspects_region(obj.region_id):
-        return True
-    if r.is_mc_staff and obj.manager_id == r.organization_id:
-        return True
-    if _council_of_lot(r, obj):
-        return True
-    return (
-        r.owns_apartments
-        and r.person is not None
-        and obj.status in _OPEN_TO_OWNERS
-        and bool(
-            obj.members.filter(
-                building__apartments__ownerships__person_id=r.person.pk,
-                building__apartments__ownerships__until__isnull=True,
-            ).exists()
-        )
-    )
-
-
-def _decide_lot(r: UserRoles, user: Any, obj: Any) -> bool:
-    """Only district councils approve: never an MC, never an inspector."""
-    return _council_of_lot(r, obj)
-
-
-def _edit_lot_program(r: UserRoles, user: Any, obj: Any) -> bool:
-    if r.is_mc_staff and obj.manager_id is not None and obj.manager_id == r.organization_id:
-        return True
-    return obj.status in ("draft", "proposed") and _council_of_lot(r, obj)
-
-
-RULES: dict[Action, Rule] = {
-    Action.ACCESS_ADMIN: _access_admin,
-    Action.VIEW_PERSON: _view_person,
-    Action.VIEW_ORGANIZATION_STAFF: _view_org_staff,
-    Action.MANAGE_ORGANIZATION_STAFF: _manage_org_staff,
-    Action.VIEW_COUNCIL_DISTRICT: _view_council_district,
-    Action.OVERSEE_REGION: _oversee_region,
-    Action.VIEW_BUILDING_PRIVATE: _view_building_private,
-    Action.COMMISSION_BUILDING: _commission_building,
-    Action.IMPORT_TURAR_JOY: _import_turar_joy,
-    Action.EDIT_CLASSIFICATION_POLICY: _edit_policy,
-    Action.VIEW_LOT: _view_lot,
-    Action.DECIDE_LOT: _decide_lot,
-    Action.EDIT_LOT_PROGRAM: _edit_lot_program,
-}
-
-
-def can(user: Any, action: Action, obj: Any = None) -> bool:
-    """May ``user`` do ``action`` to ``obj``? Inactive and anonymous users may do nothing."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return RULES[action](roles_of(user), user, obj)
 
 
 # Model permissions that inspectors hold in the admin by virtue of their role (read by

@@ -7,12 +7,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import MC_ROLES, Membership, Person, Role, User
+from accounts.models import MC_ROLES, LoginLink, Membership, Person, Role, User
 from accounts.permissions import forget_roles
 from accounts.validators import normalize_phone
 
 MSG_PINFL_TAKEN = _("A person with this PINFL is already registered.")
 MSG_MEMBERSHIP_TAKEN = _("This login already holds an active role of this kind.")
+MSG_LINK_ADMIN_ONLY = _("Only an administrator may link a login to a person.")
+MSG_LOGIN_TAKEN = _("This login is already linked to another person.")
 
 
 class AccountsError(Exception):
@@ -36,6 +38,34 @@ def person_create(
             raise AccountsError(str(MSG_PINFL_TAKEN)) from None
         raise
     person.save()
+    return person
+
+
+@transaction.atomic
+def person_login_link(*, person: Person, user: User | None, by: User, reason: str = "") -> Person:
+    """Link ``person`` to ``user`` (or unlink it, with ``user=None``), and record it.
+
+    The linked login becomes that person: it sees their apartments, votes and pays for
+    them. Only an administrator may do it (accounts.policies.may_link_login).
+    """
+    from accounts.permissions import roles_of
+
+    if not roles_of(by).superuser:
+        raise AccountsError(str(MSG_LINK_ADMIN_ONLY))
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    previous = person.user
+    if (previous.pk if previous else None) == (user.pk if user else None):
+        return person
+    if user is not None and Person.objects.filter(user=user).exclude(pk=person.pk).exists():
+        raise AccountsError(str(MSG_LOGIN_TAKEN))
+    person.user = user
+    person.save(update_fields=["user"])
+    LoginLink.objects.create(
+        person=person, previous_user=previous, user=user, by=by, reason=reason.strip()
+    )
+    for login in (previous, user):
+        if login is not None:
+            forget_roles(login)
     return person
 
 

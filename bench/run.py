@@ -145,7 +145,7 @@ def bench_classify(scale: float, seed: int) -> dict[str, Any]:
 
 def bench_lots(scale: float, seed: int) -> dict[str, Any]:
     """Form lots nationally; compare with the naive baseline measured in the same run."""
-    from lots.services import lots_form
+    from lots.forming import lots_form
 
     ensure_national(scale, seed)
     report = lots_form(with_baseline=True).as_dict(with_baseline=True)

@@ -16,7 +16,7 @@ from import_export import fields, resources
 from import_export.admin import ExportMixin
 
 from accounts.admin_scoping import NotFoundOutsideScope
-from accounts.permissions import Action, can, roles_of
+from accounts.permissions import roles_of
 from buildings.classification import building_reclassify, policy_row
 from buildings.models import (
     ELEMENTS,
@@ -28,6 +28,7 @@ from buildings.models import (
     MonthlyConsumption,
     Ownership,
 )
+from buildings.policies import may_commission, may_edit_classification_policy, oversight_q
 from buildings.services import (
     MSG_WEIGHTS_NOT_ONE,
     RegistryError,
@@ -43,13 +44,11 @@ class RegionScopedAdmin(NotFoundOutsideScope):
     region_path = "region_id"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        qs = super().get_queryset(request)
-        roles = roles_of(request.user)
-        if roles.superuser or roles.is_national_inspector:
-            return qs
-        if roles.inspector and roles.inspector_region_id is not None:
-            return qs.filter(**{self.region_path: roles.inspector_region_id})
-        return qs.none()
+        return (
+            super()
+            .get_queryset(request)
+            .filter(oversight_q(roles_of(request.user), path=self.region_path))
+        )
 
 
 @admin.register(Region)
@@ -136,7 +135,7 @@ class BuildingAdmin(ExportMixin, RegionScopedAdmin):
     def commission(self, request: HttpRequest, queryset: QuerySet[Building]) -> None:
         done = 0
         for building in queryset:
-            if not can(request.user, Action.COMMISSION_BUILDING, building):
+            if not may_commission(roles_of(request.user), building):
                 raise PermissionDenied
             try:
                 building_commission(building=building, by=request.user)  # type: ignore[arg-type]
@@ -199,7 +198,7 @@ class ConditionAssessmentAdmin(ExportMixin, RegionScopedAdmin):
     def save_model(
         self, request: HttpRequest, obj: ConditionAssessment, form: Any, change: bool
     ) -> None:
-        if not can(request.user, Action.COMMISSION_BUILDING, obj.building):
+        if not may_commission(roles_of(request.user), obj.building):
             raise PermissionDenied  # an assessment only inside one's own region
         if not change:
             obj.assessor = request.user  # type: ignore[assignment]
@@ -261,7 +260,7 @@ class ClassificationPolicyAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can(request.user, Action.EDIT_CLASSIFICATION_POLICY)
+        return may_edit_classification_policy(roles_of(request.user))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ClassificationPolicy]:
         policy_row()  # the row exists from the first visit on

@@ -12,9 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import Action, can, roles_of
+from accounts.permissions import roles_of
 from buildings import selectors
 from buildings.models import Apartment, Building, Classification, ConditionAssessment
+from buildings.policies import import_region_scope, may_import
 from buildings.turarjoy import turar_joy_import
 
 
@@ -165,15 +166,12 @@ class TurarJoyImport(APIView):
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request, filename: str | None = None) -> Response:
-        if not can(request.user, Action.IMPORT_TURAR_JOY):
+        roles = roles_of(request.user)
+        if not may_import(roles):
             return Response(status=status.HTTP_403_FORBIDDEN)
         upload = request.FILES.get("file")
         if upload is None:
             raise serializers.ValidationError({"file": ["a JSON Lines file is required"]})
-        roles = roles_of(request.user)
-        scope = (
-            None if (roles.superuser or roles.is_national_inspector) else roles.inspector_region_id
-        )
-        report = turar_joy_import(lines=upload, region_scope=scope)
+        report = turar_joy_import(lines=upload, region_scope=import_region_scope(roles))
         code = status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST
         return Response(report.as_dict(), status=code)

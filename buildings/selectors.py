@@ -7,8 +7,9 @@ from typing import Any
 from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.permissions import Action, can, roles_of
+from accounts.permissions import roles_of
 from buildings.models import Apartment, Building, ConditionAssessment, MonthlyConsumption, Ownership
+from buildings.policies import assessment_scope_q, oversight_q, private_visible
 from territory.models import Region
 
 PUBLIC_BUILDING_FIELDS = (
@@ -66,13 +67,7 @@ def buildings_filtered(
 
 def buildings_in_scope_of(user: Any) -> QuerySet[Building]:
     """Buildings an inspector oversees (their region; all for national), for admin and API."""
-    roles = roles_of(user)
-    qs = Building.objects.all()
-    if roles.superuser or roles.is_national_inspector:
-        return qs
-    if roles.inspector and roles.inspector_region_id is not None:
-        return qs.filter(region_id=roles.inspector_region_id)
-    return qs.none()
+    return Building.objects.filter(oversight_q(roles_of(user)))
 
 
 def building_page(building_id: int) -> Building:
@@ -92,7 +87,7 @@ def building_consumption(building: Building, *, months: int = 12) -> list[Monthl
 
 def building_apartments_private(user: Any, building: Building) -> list[Apartment] | None:
     """Apartments with their current owners, or None when ``user`` may not see them."""
-    if not can(user, Action.VIEW_BUILDING_PRIVATE, building):
+    if not private_visible(roles_of(user), building):
         return None
     current = Ownership.objects.filter(until__isnull=True).select_related("person")
     return list(
@@ -127,18 +122,9 @@ def my_apartments(user: Any) -> list[Apartment]:
 
 def assessments_visible_to(user: Any) -> QuerySet[ConditionAssessment]:
     """Inspectors: their region's assessments; owners: those of buildings they own in."""
-    roles = roles_of(user)
-    qs = ConditionAssessment.objects.select_related("building")
-    if roles.superuser or roles.is_national_inspector:
-        return qs
-    if roles.inspector and roles.inspector_region_id is not None:
-        return qs.filter(building__region_id=roles.inspector_region_id)
-    if roles.person is not None and roles.owns_apartments:
-        return qs.filter(
-            building__apartments__ownerships__person_id=roles.person.pk,
-            building__apartments__ownerships__until__isnull=True,
-        ).distinct()
-    return qs.none()
+    return ConditionAssessment.objects.select_related("building").filter(
+        assessment_scope_q(roles_of(user))
+    )
 
 
 def map_points(*, region: str | None, district: str | None) -> list[list[Any]]:

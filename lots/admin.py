@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import roles_of
 from buildings.admin import RegionScopedAdmin
+from lots.errors import LotError
 from lots.models import Lot, LotStatusChange, UnitCost
-from lots.services import mc_remove_from_register
+from lots.selectors import with_totals
+from lots.services import MSG_REMOVE_NOT_ALLOWED, mc_remove_from_register
 from organizations.admin import ManagementCompanyAdmin as BaseMCAdmin
 from organizations.models import ManagementCompany
 from organizations.services import RegisterError
@@ -35,8 +37,9 @@ class ManagementCompanyAdmin(BaseMCAdmin):
     def remove_from_register(
         self, request: HttpRequest, queryset: QuerySet[ManagementCompany]
     ) -> HttpResponse | None:
-        if not roles_of(request.user).inspector and not request.user.is_superuser:
-            self.message_user(request, _("Only inspectors remove companies."), messages.ERROR)
+        roles = roles_of(request.user)
+        if not roles.superuser and not roles.inspector:
+            self.message_user(request, str(MSG_REMOVE_NOT_ALLOWED), messages.ERROR)
             return None
         form = RemovalForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
@@ -48,7 +51,7 @@ class ManagementCompanyAdmin(BaseMCAdmin):
                         removed_on=form.cleaned_data["removed_on"],
                         inspector=request.user,  # type: ignore[arg-type]
                     )
-                except RegisterError as exc:
+                except (RegisterError, LotError) as exc:
                     self.message_user(request, f"{mc}: {exc.message}", messages.ERROR)
                 else:
                     self.message_user(
@@ -74,11 +77,44 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(Lot)
 class LotAdmin(RegionScopedAdmin):
+    """Lots are read here; every change goes through the council's pages and the services
+    (lots.services), which check the rules. Nothing is edited in the admin."""
+
     list_display = ["code", "region", "status", "apartments", "manager"]
     list_filter = ["status", "region"]
     search_fields = ["code"]
-    readonly_fields = ["code", "region", "apartments", "area_m2", "approval_round", "approved_at"]
+    fields = readonly_fields = (
+        "code",
+        "region",
+        "status",
+        "manager",
+        "tariff_tiyin_per_m2",
+        "apartments",
+        "area_m2",
+        "approval_round",
+        "approved_at",
+    )
     inlines = [StatusChangeInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Lot]:
+        return with_totals(super().get_queryset(request))
+
+    @admin.display(description=_("apartments"))
+    def apartments(self, obj: Lot) -> int:
+        return int(getattr(obj, "apartments", 0))
+
+    @admin.display(description=_("living area, m²"))
+    def area_m2(self, obj: Lot) -> object:
+        return getattr(obj, "area_m2", 0)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(UnitCost)

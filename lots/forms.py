@@ -34,3 +34,12 @@ class ProgramItemForm(forms.Form):
             "max_value": _("This cost is not plausible."),
         },
     )
+
+
+class AmendmentForm(ProgramItemForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": _("Give the reason for the amendment.")},
+    )

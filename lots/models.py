@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
 from buildings.models import ELEMENTS
 
 
@@ -25,10 +26,17 @@ class LotStatus(models.TextChoices):
     ELECTION = "election", _("election")
     MANAGED = "managed", _("managed")
     REELECTION = "reelection", _("re-election")
+    # a draft with council work that a later formation run replaced (kept on record)
+    DISCARDED = "discarded", _("discarded")
 
 
-# Composition is locked from approval on (DOMAIN.md "Approval locks the lot's composition").
+# Composition and program are frozen from approval on: "approved" means frozen, and a later
+# change of the program is a recorded amendment, approved again (ProgramAmendment).
 LOCKED_STATUSES = (LotStatus.APPROVED, LotStatus.ELECTION, LotStatus.MANAGED, LotStatus.REELECTION)
+# Owners see a lot once it is approved.
+OPEN_TO_OWNERS = LOCKED_STATUSES
+# The program is edited in place only before approval.
+PROGRAM_EDITABLE = (LotStatus.DRAFT, LotStatus.PROPOSED)
 
 
 class Lot(models.Model):
@@ -50,8 +58,6 @@ class Lot(models.Model):
     tariff_tiyin_per_m2 = models.PositiveBigIntegerField(
         _("tariff, tiyin per m² per month"), default=0
     )
-    apartments = models.PositiveIntegerField(_("apartments"), default=0)
-    area_m2 = models.DecimalField(_("living area, m²"), max_digits=14, decimal_places=2, default=0)
     approval_round = models.PositiveIntegerField(_("approval round"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
@@ -91,12 +97,36 @@ class LotBuilding(models.Model):
         return f"{self.lot} ← {self.building_id}"
 
 
+class LotCodeCounter(models.Model):
+    """The last lot number issued in a region. It only grows, so a lot code is never issued
+    again, not even after a draft is discarded (a code names one set of buildings)."""
+
+    region = models.OneToOneField(
+        "territory.Region", on_delete=models.PROTECT, related_name="+", primary_key=True
+    )
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("lot code counter")
+        verbose_name_plural = _("lot code counters")
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.last}"
+
+
 class LotStatusChange(models.Model):
-    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="history")
+    """The lot's history. ``by_role`` and ``by_district`` say who acted in terms that may
+    be shown to owners (an official's login is not)."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="history")
     from_status = models.CharField(_("from"), max_length=12, choices=LotStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=LotStatus.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    by_role = models.CharField(_("role"), max_length=20, blank=True)
+    by_district = models.ForeignKey(
+        "territory.District", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     comment = models.TextField(_("comment"), blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
@@ -109,6 +139,18 @@ class LotStatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.lot}: {self.from_status} → {self.to_status}"
 
+    @property
+    def actor_label(self) -> str:
+        """The role (and district) of who acted; an official's login is not public."""
+        if not self.by_role:
+            return str(_("the system")) if self.by_id is None else ""
+        if self.by_role == "admin":
+            return str(_("administrator"))
+        label = str(dict(Role.choices).get(self.by_role, self.by_role))
+        if self.by_district_id is not None:
+            return f"{label}, {self.by_district}"
+        return label
+
 
 class CouncilDecision(models.Model):
     """One district council's decision on a proposed lot in one approval round."""
@@ -117,7 +159,7 @@ class CouncilDecision(models.Model):
         APPROVE = "approve", _("approve")
         REJECT = "reject", _("reject")
 
-    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="decisions")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="decisions")
     district = models.ForeignKey("territory.District", on_delete=models.PROTECT, related_name="+")
     approval_round = models.PositiveIntegerField(_("approval round"))
     decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
@@ -186,3 +228,78 @@ class ProgramItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lot} y{self.year}: {self.work}"
+
+
+class AmendmentStatus(models.TextChoices):
+    OPEN = "open", _("awaiting the councils")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+
+
+class ProgramAmendment(models.Model):
+    """A recorded change of one item of an approved program (DOMAIN.md "Approval";
+    "approved" means frozen). It takes effect only once every council of the lot has
+    approved it; until then the approved item stays in force and visible."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="amendments")
+    item = models.ForeignKey(ProgramItem, on_delete=models.PROTECT, related_name="amendments")
+    old_year = models.PositiveSmallIntegerField(_("year in force"))
+    old_cost_tiyin = models.PositiveBigIntegerField(_("cost in force, tiyin"))
+    new_year = models.PositiveSmallIntegerField(
+        _("proposed year"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    new_cost_tiyin = models.PositiveBigIntegerField(_("proposed cost, tiyin"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=AmendmentStatus.choices, default=AmendmentStatus.OPEN
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("program amendment")
+        verbose_name_plural = _("program amendments")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(status="open"),
+                name="amendment_one_open_per_item",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_year__gte=1, new_year__lte=5), name="amendment_year_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot} #{self.pk}"
+
+
+class AmendmentDecision(models.Model):
+    """One district council's decision on an amendment."""
+
+    amendment = models.ForeignKey(
+        ProgramAmendment, on_delete=models.PROTECT, related_name="decisions"
+    )
+    district = models.ForeignKey("territory.District", on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(
+        _("decision"), max_length=8, choices=CouncilDecision.Decision.choices
+    )
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("amendment decision")
+        verbose_name_plural = _("amendment decisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["amendment", "district"], name="one_decision_per_council_amendment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amendment} / {self.district_id}: {self.decision}"

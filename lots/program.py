@@ -33,9 +33,15 @@ def unit_costs() -> dict[str, tuple[str, int]]:
     return costs
 
 
+def lot_area_m2(lot: Lot) -> Decimal:
+    """The lot's living area, derived from its buildings (never a cached copy)."""
+    area = Building.objects.filter(lot_membership__lot=lot).aggregate(s=Sum("living_area_m2"))["s"]
+    return Decimal(area or 0)
+
+
 def yearly_budget(lot: Lot) -> int:
     """Expected contributions of one year, in tiyin: living area × tariff × 12."""
-    return int((Decimal(lot.area_m2) * lot.tariff_tiyin_per_m2 * 12).to_integral_value())
+    return int((lot_area_m2(lot) * lot.tariff_tiyin_per_m2 * 12).to_integral_value())
 
 
 @dataclass(frozen=True)

@@ -5,46 +5,59 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import DecimalField, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import roles_of
 from buildings.models import Building
-from lots.models import Lot, LotStatus, ProgramItem
+from lots import policies
+from lots.models import Lot, LotBuilding, LotStatus, LotStatusChange, ProgramAmendment, ProgramItem
+from organizations.models import RegisterStatus
 from territory.models import District
 
-OPEN_TO_OWNERS = (LotStatus.APPROVED, LotStatus.ELECTION, LotStatus.MANAGED, LotStatus.REELECTION)
 
-
-def _touching_district(district_id: int) -> Any:
-    """Ids of lots with at least one building in the district (a subquery)."""
-    return Lot.objects.filter(members__building__district_id=district_id).values("pk")
+def with_totals(qs: QuerySet[Lot]) -> QuerySet[Lot]:
+    """Annotate ``apartments`` and ``area_m2``, derived from the lot's buildings (one
+    subquery each, so a cached figure can never drift from its rows)."""
+    members = LotBuilding.objects.filter(lot=OuterRef("pk")).values("lot")
+    return qs.annotate(
+        apartments=Coalesce(
+            Subquery(members.annotate(s=Sum("building__apartments_count")).values("s")),
+            Value(0),
+            output_field=IntegerField(),
+        ),
+        area_m2=Coalesce(
+            Subquery(members.annotate(s=Sum("building__living_area_m2")).values("s")),
+            Value(0),
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        ),
+    )
 
 
 def lots_visible_to(user: Any) -> QuerySet[Lot]:
-    """The same rule as accounts.permissions Action.VIEW_LOT, as one query."""
-    roles = roles_of(user)
-    qs = Lot.objects.select_related("region", "manager")
-    if roles.superuser or roles.is_national_inspector:
-        return qs
-    if not roles.authenticated:
-        return qs.none()
-    condition = Q(pk__in=[])
-    if roles.inspector and roles.inspector_region_id is not None:
-        condition |= Q(region_id=roles.inspector_region_id)
-    if roles.council_district_id is not None:
-        condition |= Q(pk__in=_touching_district(roles.council_district_id))
-    if roles.is_mc_staff:
-        condition |= Q(manager_id=roles.organization_id)
-    if roles.owns_apartments and roles.person is not None:
-        condition |= Q(
-            status__in=OPEN_TO_OWNERS,
-            pk__in=Lot.objects.filter(
-                members__building__apartments__ownerships__person_id=roles.person.pk,
-                members__building__apartments__ownerships__until__isnull=True,
-            ).values("pk"),
-        )
-    return qs.filter(condition)
+    """Lots ``user`` may see (lots.policies.lot_scope_q), with their derived totals."""
+    return with_totals(
+        Lot.objects.select_related("region", "manager").filter(policies.lot_scope_q(roles_of(user)))
+    )
+
+
+def lot_history(lot: Lot) -> list[LotStatusChange]:
+    """The lot's history. Who acted is shown by role and district, never by login."""
+    return list(lot.history.select_related("by_district").order_by("at", "id"))
+
+
+def lot_amendments(lot: Lot) -> list[ProgramAmendment]:
+    return list(
+        lot.amendments.select_related("item__building")
+        .prefetch_related("decisions__district")
+        .order_by("-proposed_at", "-id")
+    )
+
+
+def manager_removed(lot: Lot) -> bool:
+    """The lot's MC was removed from the register: it has no valid manager."""
+    return lot.manager is not None and lot.manager.status == RegisterStatus.REMOVED
 
 
 def lot_for(user: Any, pk: int) -> Lot:
@@ -72,6 +85,7 @@ def lot_buildings(lot: Lot) -> list[Building]:
 
 
 def lot_stats(buildings: list[Building]) -> dict[str, Any]:
+    """Figures of the lot page, derived from its buildings' rows."""
     classes = Counter(b.classification for b in buildings)
     return {
         "buildings": len(buildings),
@@ -104,20 +118,20 @@ def lot_program(lot: Lot) -> list[ProgramItem]:
 
 def council_lots(user: Any) -> QuerySet[Lot]:
     """A council member's work list: every lot touching their district."""
-    roles = roles_of(user)
-    if roles.council_district_id is None:
-        return Lot.objects.none()
-    return (
-        Lot.objects.filter(pk__in=_touching_district(roles.council_district_id))
+    return with_totals(
+        Lot.objects.filter(policies.council_q(roles_of(user)))
         .select_related("region", "manager")
         .order_by("status", "code")
     )
 
 
-def draft_lots_of_district(district_id: int) -> QuerySet[Lot]:
-    return Lot.objects.filter(
-        status=LotStatus.DRAFT, pk__in=_touching_district(district_id)
-    ).order_by("code")
+def draft_lots_of_council(user: Any) -> QuerySet[Lot]:
+    """Draft lots the council member may move buildings into."""
+    return with_totals(
+        Lot.objects.filter(policies.council_q(roles_of(user)), status=LotStatus.DRAFT).order_by(
+            "code"
+        )
+    )
 
 
 def district_of(user: Any) -> District | None:

@@ -13,4 +13,10 @@ urlpatterns = [
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/move/", views.move, name="move"),
     path("<int:pk>/program/<int:item_pk>/", views.program_item, name="program_item"),
+    path("<int:pk>/program/<int:item_pk>/amend/", views.program_amend, name="program_amend"),
+    path(
+        "<int:pk>/amendments/<int:amendment_pk>/decide/",
+        views.amendment_decide,
+        name="amendment_decide",
+    ),
 ]

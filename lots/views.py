@@ -13,17 +13,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from accounts.permissions import Action, can
+from accounts.permissions import roles_of
 from buildings.models import Building
-from lots import selectors
-from lots.forms import DecisionForm, MoveForm, ProgramItemForm
-from lots.models import Lot, LotStatus, ProgramItem
+from core.money import TIYIN_PER_SOM
+from lots import policies, selectors
+from lots.forms import AmendmentForm, DecisionForm, MoveForm, ProgramItemForm
+from lots.models import Lot, LotStatus, ProgramAmendment, ProgramItem
 from lots.program import is_feasible, program_totals
 from lots.services import (
     LotError,
     lot_building_move,
     lot_decide,
     lot_propose,
+    program_amendment_decide,
+    program_amendment_propose,
     program_item_update,
 )
 
@@ -50,13 +53,13 @@ def lot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lot = selectors.lot_for(request.user, pk)
     buildings = selectors.lot_buildings(lot)
     totals = program_totals(lot)
-    user = request.user
-    district = selectors.district_of(user)
+    roles = roles_of(request.user)
+    can_decide = policies.may_decide(roles, lot)
     movable: list[Building] = []
     targets: list[Lot] = []
-    if district and lot.status == LotStatus.DRAFT and can(user, Action.DECIDE_LOT, lot):
-        movable = [b for b in buildings if b.district_id == district.pk]
-        targets = [t for t in selectors.draft_lots_of_district(district.pk) if t.pk != lot.pk]
+    if can_decide and lot.status == LotStatus.DRAFT:
+        movable = [b for b in buildings if b.district_id == roles.council_district_id]
+        targets = [t for t in selectors.draft_lots_of_council(request.user) if t.pk != lot.pk]
     context = {
         "lot": lot,
         "buildings": buildings,
@@ -64,9 +67,12 @@ def lot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "program": selectors.lot_program(lot),
         "totals": totals,
         "feasible": is_feasible(totals),
-        "history": lot.history.select_related("by").order_by("at", "id"),
-        "can_decide": can(user, Action.DECIDE_LOT, lot),
-        "can_edit_program": can(user, Action.EDIT_LOT_PROGRAM, lot),
+        "history": selectors.lot_history(lot),
+        "amendments": selectors.lot_amendments(lot),
+        "can_decide": can_decide,
+        "can_edit_program": policies.may_edit_program(roles, lot),
+        "can_amend": policies.may_propose_amendment(roles, lot),
+        "manager_removed": selectors.manager_removed(lot),
         "movable": movable,
         "targets": targets,
         "decision_form": DecisionForm(),
@@ -150,10 +156,54 @@ def program_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         program_item_update(
             item=item,
             year=form.cleaned_data["year"],
-            cost_tiyin=form.cleaned_data["cost_som"] * 100,
+            cost_tiyin=form.cleaned_data["cost_som"] * TIYIN_PER_SOM,
             by=cast(User, request.user),
         )
     except LotError as exc:
         return _fail(request, lot, exc.message)
     messages.success(request, _("The program was updated."))
+    return redirect("lots:detail", lot.pk)
+
+
+@login_required
+@require_POST
+def program_amend(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Propose an amendment of an item of an approved program."""
+    lot = selectors.lot_for(request.user, pk)
+    item = get_object_or_404(ProgramItem.objects.select_related("lot"), pk=item_pk, lot=lot)
+    form = AmendmentForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, lot, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    try:
+        program_amendment_propose(
+            item=item,
+            year=form.cleaned_data["year"],
+            cost_tiyin=form.cleaned_data["cost_som"] * TIYIN_PER_SOM,
+            reason=form.cleaned_data["reason"],
+            by=cast(User, request.user),
+        )
+    except LotError as exc:
+        return _fail(request, lot, exc.message)
+    messages.success(request, _("The amendment was proposed; every council of the lot decides."))
+    return redirect("lots:detail", lot.pk)
+
+
+@login_required
+@require_POST
+def amendment_decide(request: HttpRequest, pk: int, amendment_pk: int) -> HttpResponse:
+    lot = selectors.lot_for(request.user, pk)
+    amendment = get_object_or_404(ProgramAmendment, pk=amendment_pk, lot=lot)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, lot, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    try:
+        program_amendment_decide(
+            amendment=amendment,
+            by=cast(User, request.user),
+            approve=form.cleaned_data["decision"] == "approve",
+            comment=form.cleaned_data["comment"],
+        )
+    except LotError as exc:
+        return _fail(request, lot, exc.message)
+    messages.success(request, _("Your council's decision was recorded."))
     return redirect("lots:detail", lot.pk)

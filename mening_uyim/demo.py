@@ -14,7 +14,8 @@ from django.db import transaction
 
 from accounts.models import Membership, Person, Role, User
 from accounts.services import membership_grant
-from organizations.models import ManagementCompany
+from core.money import TIYIN_PER_SOM
+from organizations.models import ManagementCompany, RegisterStatus
 from territory.models import District, Region
 from territory.reference import regions_ensure
 
@@ -314,8 +315,9 @@ def personas_ensure(*, password: str) -> Cast:
     district = District.objects.get(region=region, name="Yunusobod tumani")
     other_district = District.objects.get(region=region, name="Chilonzor tumani")
     qualified = {
-        "own_funds_tiyin": 1_200_000_000 * 100,
+        "own_funds_tiyin": 1_200_000_000 * TIYIN_PER_SOM,
         "has_material_base": True,
+        "status": RegisterStatus.REGISTERED,
         "material_base": "Ustaxona, 6 ta avtomashina, payvandlash uskunalari",
         "dispatch_24h": True,
         "staff_count": 48,

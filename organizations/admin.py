@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import roles_of
 from organizations.eligibility import failing_requirements
 from organizations.models import ManagementCompany, RegisterStatus, Removal
-from organizations.services import RegisterError, mc_verify
+from organizations.policies import may_verify
+from organizations.services import MSG_VERIFY_INSPECTORS, RegisterError, mc_verify
 
 
 class RemovalInline(admin.TabularInline):
@@ -39,8 +40,8 @@ class ManagementCompanyAdmin(admin.ModelAdmin):
     def _decide(
         self, request: HttpRequest, queryset: QuerySet[ManagementCompany], accept: bool
     ) -> None:
-        if not roles_of(request.user).inspector and not request.user.is_superuser:
-            self.message_user(request, _("Only inspectors verify applications."), messages.ERROR)
+        if not may_verify(roles_of(request.user)):
+            self.message_user(request, str(MSG_VERIFY_INSPECTORS), messages.ERROR)
             return
         for mc in queryset.filter(status=RegisterStatus.APPLIED):
             try:

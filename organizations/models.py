@@ -41,7 +41,9 @@ class ManagementCompany(models.Model):
         _("register status"),
         max_length=12,
         choices=RegisterStatus.choices,
-        default=RegisterStatus.REGISTERED,
+        # an MC created outside the application service (the admin, a script) is an
+        # application until the inspection verifies it
+        default=RegisterStatus.APPLIED,
     )
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)

@@ -10,17 +10,12 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Membership
 from accounts.permissions import roles_of
 from organizations.models import ManagementCompany, RegisterStatus, Removal
+from organizations.policies import staff_scope_q
 
 
 def organizations_with_staff_visible_to(user: Any) -> QuerySet[ManagementCompany]:
-    """Companies whose staff list ``user`` may see: their own, or all for inspectors."""
-    roles = roles_of(user)
-    qs = ManagementCompany.objects.all()
-    if roles.superuser or roles.inspector:
-        return qs
-    if roles.organization_id is not None:
-        return qs.filter(pk=roles.organization_id)
-    return qs.none()
+    """Companies whose staff list ``user`` may see (organizations.policies.staff_scope_q)."""
+    return ManagementCompany.objects.filter(staff_scope_q(roles_of(user)))
 
 
 def organization_staff_for_user(user: Any, organization_id: int) -> ManagementCompany:

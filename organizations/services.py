@@ -10,11 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import MC_ROLES, Membership, Role, User
+from accounts.permissions import roles_of
 from accounts.services import membership_grant
+from core.money import TIYIN_PER_SOM
 from organizations.models import ManagementCompany, RegisterStatus, Removal
+from organizations.policies import may_verify
 
 MSG_TIN_TAKEN = _("A management company with this TIN is already in the register.")
 MSG_ALREADY_STAFF = _("Your login already works for a management company.")
+MSG_VERIFY_INSPECTORS = _("Only inspectors verify applications.")
 MSG_NOT_APPLIED = _("Only an application can be verified.")
 MSG_ALREADY_REMOVED = _("This management company is already removed from the register.")
 MSG_NOT_REGISTERED = _("Only a registered management company can be removed from the register.")
@@ -49,7 +53,7 @@ def mc_apply(
         name=name.strip(),
         tin=tin.strip(),
         address=address.strip(),
-        own_funds_tiyin=own_funds_som * 100,
+        own_funds_tiyin=own_funds_som * TIYIN_PER_SOM,
         has_material_base=has_material_base,
         material_base=material_base.strip(),
         dispatch_phone=dispatch_phone.strip(),
@@ -71,6 +75,8 @@ def mc_apply(
 @transaction.atomic
 def mc_verify(*, mc: ManagementCompany, inspector: User, accept: bool) -> ManagementCompany:
     """The inspection verifies an application: registered, or rejected."""
+    if not may_verify(roles_of(inspector)):
+        raise RegisterError(MSG_VERIFY_INSPECTORS)
     mc = ManagementCompany.objects.select_for_update().get(pk=mc.pk)
     if mc.status != RegisterStatus.APPLIED:
         raise RegisterError(MSG_NOT_APPLIED)

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
-from accounts.permissions import Action, can
+from accounts.permissions import roles_of
 from organizations.eligibility import requirements_of
 from organizations.forms import ApplicationForm
+from organizations.policies import staff_manageable
 from organizations.selectors import organization_staff_for_user, public_register
 from organizations.services import RegisterError, mc_apply
 
@@ -26,7 +27,7 @@ def staff(request: HttpRequest, pk: int) -> HttpResponse:
     company = organization_staff_for_user(request.user, pk)
     context = {
         "company": company,
-        "can_manage": can(request.user, Action.MANAGE_ORGANIZATION_STAFF, company),
+        "can_manage": staff_manageable(roles_of(request.user), company),
         "requirements": requirements_of(company),
     }
     return render(request, "organizations/staff.html", context)

@@ -8,7 +8,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import Person, User
-from organizations.models import ManagementCompany
+from organizations.models import ManagementCompany, RegisterStatus
 from territory.models import District, Region
 
 
@@ -60,3 +60,4 @@ class ManagementCompanyFactory(DjangoModelFactory[ManagementCompany]):
 
     name = factory.Sequence(lambda n: f"Servis {n} MChJ")
     tin = factory.Sequence(lambda n: f"{300_000_000 + n}")
+    status = RegisterStatus.REGISTERED

@@ -15,13 +15,20 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_council_proposes_and_approves_a_lot(
-    live_server: Any, cast: Any, browser_page: Any
+    live_server: Any, cast: Any, browser_page: Any, make_building: Any, settings: Any
 ) -> None:
-    lot = Lot.objects.create(code="UZ-TK-501", region=cast.region, apartments=72)
-    for cadastral in (DEMO_A, DEMO_B):
-        LotBuilding.objects.create(
-            lot=lot, building=Building.objects.get(cadastral_number=cadastral)
-        )
+    """A valid lot: the demo's buildings A and B plus enough Yunusobod buildings to reach
+    LOT_MIN_APARTMENTS (the propose and approve steps re-check it against the rows)."""
+    lot = Lot.objects.create(code="UZ-TK-501", region=cast.region)
+    buildings = [Building.objects.get(cadastral_number=c) for c in (DEMO_A, DEMO_B)]
+    missing = settings.LOT_MIN_APARTMENTS - sum(b.apartments.count() for b in buildings)
+    while missing > 0:
+        extra = make_building(flats=min(500, missing))
+        Building.objects.filter(pk=extra.pk).update(district=cast.district)
+        buildings.append(extra)
+        missing -= extra.apartments_count
+    for building in buildings:
+        LotBuilding.objects.create(lot=lot, building=building)
     page = browser_page
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", "council@demo.uz")

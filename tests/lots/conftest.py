@@ -40,13 +40,13 @@ def town(make_building):
         for i in range(n):
             b = make_building(
                 region_code=district.region.code,
-                flats=1,
+                flats=flats,
                 lat=lat0 + (i % 5) * 0.002,
                 lon=lon0 + (i // 5) * 0.002,
                 commissioned_at=timezone.now(),
                 **overrides,
             )
-            Building.objects.filter(pk=b.pk).update(district=district, apartments_count=flats)
+            Building.objects.filter(pk=b.pk).update(district=district)
             b.refresh_from_db()
             made.append(b)
         return made

@@ -20,8 +20,8 @@ from lots.formation import (
     red_share,
     red_share_std,
 )
+from lots.forming import lots_form
 from lots.models import Lot, LotBuilding, LotStatus
-from lots.services import lots_form
 from tests.lots.conftest import MIN, district
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.test import Client
 from buildings.services import assessment_record
 from lots.models import Lot, LotBuilding, ProgramItem, UnitCost
 from lots.program import is_feasible, program_generate, program_totals, yearly_budget
-from lots.services import LotError, _refresh_totals, program_item_update
+from lots.services import LotError, program_item_update
 from mening_uyim.demo import Cast
 from tests.buildings.conftest import wear
 from tests.lots.conftest import district
@@ -24,7 +24,6 @@ def lot(cast: Cast, town) -> Lot:
     buildings = town(district("UZ-TK", "Yunusobod tumani"), 4, flats=25)
     lot = Lot.objects.create(code="UZ-TK-901", region=cast.region, tariff_tiyin_per_m2=120_000)
     LotBuilding.objects.bulk_create([LotBuilding(lot=lot, building=b) for b in buildings])
-    _refresh_totals(lot)
     day = dt.date(2026, 1, 1)
     assessment_record(building=buildings[0], assessed_on=day, wear=wear(roof=65, facade=70))
     assessment_record(building=buildings[1], assessed_on=day, wear=wear(walls=75))  # red
@@ -121,14 +120,17 @@ def test_others_cannot_edit_the_program(lot: Lot, cast: Cast, key: str) -> None:
     assert item.cost_tiyin != 1
 
 
-def test_the_lots_mc_may_edit_the_program(lot: Lot, cast: Cast) -> None:
+def test_the_mc_of_a_managed_lot_cannot_edit_its_approved_program(lot: Lot, cast: Cast) -> None:
+    """Approved means frozen: the MC proposes an amendment instead (test_amendments)."""
     program_generate(lot=lot)
     Lot.objects.filter(pk=lot.pk).update(manager=cast.mc, status="managed")
     lot.refresh_from_db()
     item = ProgramItem.objects.filter(lot=lot).first()
     assert item is not None
-    program_item_update(item=item, year=2, cost_tiyin=100, by=cast.users["mc_director"])
-    assert ProgramItem.objects.get(pk=item.pk).cost_tiyin == 100
+    with pytest.raises(LotError) as exc:
+        program_item_update(item=item, year=2, cost_tiyin=100, by=cast.users["mc_director"])
+    assert "amendment" in exc.value.message
+    assert ProgramItem.objects.get(pk=item.pk).cost_tiyin == item.cost_tiyin
 
 
 def test_the_program_page_form(client: Client, lot: Lot, cast: Cast) -> None:

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from accounts.models import Membership, Role, User
+from accounts.services import membership_grant
 from accounts.validators import MSG_PHONE
 from lots.models import Lot, LotStatus, LotStatusChange
 from lots.services import mc_remove_from_register
@@ -653,7 +654,7 @@ def test_a_removal_without_a_reason_is_refused_and_writes_nothing(
 
 @pytest.mark.parametrize("status", [RegisterStatus.APPLIED, RegisterStatus.REJECTED])
 def test_an_mc_never_in_the_register_cannot_be_removed_from_it(
-    cast: Cast, inspector: User, status: RegisterStatus
+    cast: Cast, national_inspector: User, status: RegisterStatus
 ) -> None:
     """Removing an application or a rejection would publish it: the public register shows
     removed companies, and applications and rejections are not public."""
@@ -662,7 +663,7 @@ def test_an_mc_never_in_the_register_cannot_be_removed_from_it(
 
     with pytest.raises(RegisterError):
         mc_remove_from_register(
-            mc=mc, reason=REASON, removed_on=dt.date(2026, 5, 20), inspector=inspector
+            mc=mc, reason=REASON, removed_on=dt.date(2026, 5, 20), inspector=national_inspector
         )
 
     assert _snapshot() == before
@@ -755,11 +756,21 @@ def test_people_without_admin_access_cannot_remove(
 
 
 @pytest.fixture
-def register_world(cast: Cast, inspector: User) -> dict[str, ManagementCompany]:
+def national_inspector(cast: Cast) -> User:
+    user = UserFactory.create()
+    membership_grant(user=user, role=Role.INSPECTOR, region_id=None)
+    return user
+
+
+@pytest.fixture
+def register_world(cast: Cast, national_inspector: User) -> dict[str, ManagementCompany]:
     """cast.mc registered with a managed lot, the rival removed, an application, a rejection."""
     _lot("UZ-TK-901", cast, LotStatus.MANAGED, cast.mc)
     mc_remove_from_register(
-        mc=cast.rival_mc, reason=REASON, removed_on=dt.date(2026, 5, 20), inspector=inspector
+        mc=cast.rival_mc,
+        reason=REASON,
+        removed_on=dt.date(2026, 5, 20),
+        inspector=national_inspector,
     )
     cast.rival_mc.refresh_from_db()
     return {

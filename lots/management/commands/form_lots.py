@@ -1,4 +1,5 @@
-"""`form_lots [--region NAME] [--json]`: propose draft lots (replacing earlier drafts only)."""
+"""`form_lots [--region NAME] [--force] [--json]`: propose draft lots (replacing earlier drafts
+only; drafts with council work only with --force, see lots.forming)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from lots.services import lots_form
+from lots.errors import LotError
+from lots.forming import lots_form
 from territory.models import Region
 
 
@@ -17,6 +19,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--region", help="region name (Uzbek or Russian) or code")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="discard drafts that carry council work (moves, rejections); they stay on record",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON summary")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -28,7 +35,10 @@ class Command(BaseCommand):
             ).first()
             if region is None:
                 raise CommandError(f"unknown region: {name}")
-        report = lots_form(region=region)
+        try:
+            report = lots_form(region=region, force=options["force"])
+        except LotError as exc:
+            raise CommandError(exc.message) from None
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict()))
         else:

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand
 
 from buildings.generator import generate
 from buildings.models import Building
+from lots.forming import lots_form
 from lots.models import Lot
-from lots.services import lots_form
 from mening_uyim.demo import PERSONAS, personas_ensure
 
 
