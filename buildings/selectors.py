@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.permissions import Action, can, roles_of
 from buildings.models import (
+    BUILDING_FACT_FIELDS,
     Apartment,
     Building,
     ConditionAssessment,
@@ -20,16 +21,7 @@ from buildings.models import (
 PUBLIC_BUILDING_FIELDS = (
     "id",
     "cadastral_number",
-    "address",
-    "lat",
-    "lon",
-    "year_built",
-    "floors",
-    "entrances",
-    "wall_material",
-    "has_elevator",
-    "apartments_count",
-    "living_area_m2",
+    *BUILDING_FACT_FIELDS,
     "management_method",
     "manager_name",
     "classification",

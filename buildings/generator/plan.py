@@ -15,7 +15,7 @@ from typing import Any
 
 from buildings.generator.load import next_id, write_rows
 from buildings.generator.names import STREETS
-from buildings.models import District, Region
+from buildings.models import BUILDING_FACT_FIELDS, District, Region
 
 TARGET_BUILDINGS = 44_000
 TARGET_APARTMENTS = 2_000_000
@@ -186,17 +186,8 @@ def write_buildings(plan: list[PlannedBuilding], rng: random.Random, say: Progre
         "region_id",
         "district_id",
         "cadastral_number",
-        "address",
-        "lat",
-        "lon",
-        "year_built",
-        "floors",
-        "entrances",
-        "wall_material",
-        "has_elevator",
+        *BUILDING_FACT_FIELDS,
         "total_area_m2",
-        "living_area_m2",
-        "apartments_count",
         "management_method",
         "manager_id",
         "manager_name",
@@ -219,22 +210,26 @@ def write_buildings(plan: list[PlannedBuilding], rng: random.Random, say: Progre
                 if b.year >= 2024 and rng.random() < 0.3
                 else dt.datetime(max(b.year, 1950), 12, 1, tzinfo=dt.UTC)
             )
+            # By name, so that the columns follow BUILDING_FACT_FIELDS in whatever order.
+            facts = {
+                "address": b.address,
+                "lat": b.lat,
+                "lon": b.lon,
+                "year_built": b.year,
+                "floors": b.floors,
+                "entrances": b.entrances,
+                "wall_material": b.material,
+                "has_elevator": b.elevator,
+                "apartments_count": len(b.areas),
+                "living_area_m2": living,
+            }
             yield (
                 b.id,
                 b.region_id,
                 b.district_id,
                 b.cadastral,
-                b.address,
-                b.lat,
-                b.lon,
-                b.year,
-                b.floors,
-                b.entrances,
-                b.material,
-                b.elevator,
+                *[facts[f] for f in BUILDING_FACT_FIELDS],
                 total,
-                living,
-                len(b.areas),
                 b.method,
                 b.manager_id,
                 b.manager_name,
