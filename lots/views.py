@@ -26,6 +26,7 @@ from lots.services import (
     lot_propose,
     program_item_update,
 )
+from mening_uyim.lib.money import TIYIN_PER_SOM
 
 
 @login_required
@@ -150,7 +151,7 @@ def program_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         program_item_update(
             item=item,
             year=form.cleaned_data["year"],
-            cost_tiyin=form.cleaned_data["cost_som"] * 100,
+            cost_tiyin=form.cleaned_data["cost_som"] * TIYIN_PER_SOM,
             by=cast(User, request.user),
         )
     except LotError as exc:

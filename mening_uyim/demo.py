@@ -16,6 +16,7 @@ from accounts.models import Membership, Person, Role, User
 from accounts.services import membership_grant
 from buildings.models import District, Region
 from buildings.reference import regions_ensure
+from mening_uyim.lib.money import TIYIN_PER_SOM
 from organizations.models import ManagementCompany
 
 
@@ -314,7 +315,7 @@ def personas_ensure(*, password: str) -> Cast:
     district = District.objects.get(region=region, name="Yunusobod tumani")
     other_district = District.objects.get(region=region, name="Chilonzor tumani")
     qualified = {
-        "own_funds_tiyin": 1_200_000_000 * 100,
+        "own_funds_tiyin": 1_200_000_000 * TIYIN_PER_SOM,
         "has_material_base": True,
         "material_base": "Ustaxona, 6 ta avtomashina, payvandlash uskunalari",
         "dispatch_24h": True,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import MC_ROLES, Membership, Role, User
 from accounts.services import membership_grant
+from mening_uyim.lib.money import TIYIN_PER_SOM
 from organizations.models import ManagementCompany, RegisterStatus, Removal
 
 MSG_TIN_TAKEN = _("A management company with this TIN is already in the register.")
@@ -49,7 +50,7 @@ def mc_apply(
         name=name.strip(),
         tin=tin.strip(),
         address=address.strip(),
-        own_funds_tiyin=own_funds_som * 100,
+        own_funds_tiyin=own_funds_som * TIYIN_PER_SOM,
         has_material_base=has_material_base,
         material_base=material_base.strip(),
         dispatch_phone=dispatch_phone.strip(),

@@ -6,6 +6,7 @@ import random
 
 from buildings.generator.load import next_id, write_rows
 from buildings.generator.names import STREETS
+from mening_uyim.lib.money import TIYIN_PER_SOM
 
 
 def write_companies(scale: float, rng: random.Random) -> tuple[int, list[int]]:
@@ -24,7 +25,7 @@ def write_companies(scale: float, rng: random.Random) -> tuple[int, list[int]]:
                 f"{400_000_000 + i:09d}",
                 "",
                 f"+99871{2_000_000 + i:07d}",
-                funds_som * 100,
+                funds_som * TIYIN_PER_SOM,
                 rng.random() < 0.9,
                 "Ustaxona, avtotransport, asbob-uskunalar",
                 rng.random() < 0.85,

@@ -11,6 +11,7 @@ from django.contrib.messages import get_messages
 from accounts.models import Membership
 from lots.models import Lot, LotStatus, LotStatusChange
 from mening_uyim.demo import Cast
+from mening_uyim.lib.money import TIYIN_PER_SOM
 from organizations.models import ManagementCompany, RegisterStatus, Removal
 from tests.factories import ManagementCompanyFactory
 
@@ -26,7 +27,7 @@ CAST_MC_TIN = "<tin of cast.mc>"  # replaced by the test: parameters are built b
 def qualified(**overrides: Any) -> dict[str, Any]:
     """Fields of an MC meeting every minimum requirement as configured right now."""
     fields: dict[str, Any] = {
-        "own_funds_tiyin": django_settings.MC_MIN_OWN_FUNDS_SOM * 100,
+        "own_funds_tiyin": django_settings.MC_MIN_OWN_FUNDS_SOM * TIYIN_PER_SOM,
         "has_material_base": True,
         "material_base": "Ustaxona, 2 ta avtomashina",
         "dispatch_phone": "+998712000050",

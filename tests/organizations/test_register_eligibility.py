@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from mening_uyim.demo import Cast
+from mening_uyim.lib.money import TIYIN_PER_SOM
 from organizations.eligibility import failing_requirements, is_eligible, requirements_of
 from organizations.models import RegisterStatus
 from tests.organizations.register_helpers import codes, make_mc
@@ -29,7 +30,7 @@ def test_the_cast_mc_is_eligible(cast: Cast) -> None:
 
 def test_own_funds_just_below_the_minimum_fail_only_that_requirement(cast: Cast) -> None:
     mc = cast.mc
-    mc.own_funds_tiyin = django_settings.MC_MIN_OWN_FUNDS_SOM * 100 - 1
+    mc.own_funds_tiyin = django_settings.MC_MIN_OWN_FUNDS_SOM * TIYIN_PER_SOM - 1
 
     assert codes(failing_requirements(mc)) == ["own_funds"]
     assert not is_eligible(mc)
@@ -37,7 +38,7 @@ def test_own_funds_just_below_the_minimum_fail_only_that_requirement(cast: Cast)
 
 def test_own_funds_exactly_at_the_minimum_are_enough(cast: Cast) -> None:
     mc = cast.mc
-    mc.own_funds_tiyin = django_settings.MC_MIN_OWN_FUNDS_SOM * 100
+    mc.own_funds_tiyin = django_settings.MC_MIN_OWN_FUNDS_SOM * TIYIN_PER_SOM
 
     assert is_eligible(mc)
 
@@ -77,7 +78,7 @@ def test_an_mc_not_registered_fails_only_the_registered_requirement(
 
 
 def test_the_minimum_own_funds_are_configurable(cast: Cast, settings: Any) -> None:
-    funds_som = cast.mc.own_funds_tiyin // 100
+    funds_som = cast.mc.own_funds_tiyin // TIYIN_PER_SOM
 
     settings.MC_MIN_OWN_FUNDS_SOM = funds_som + 1
     assert codes(failing_requirements(cast.mc)) == ["own_funds"]
@@ -88,7 +89,7 @@ def test_the_minimum_own_funds_are_configurable(cast: Cast, settings: Any) -> No
 
 def test_a_small_mc_becomes_eligible_when_the_minimum_is_lowered(settings: Any) -> None:
     settings.MC_MIN_OWN_FUNDS_SOM = 500_000_000
-    mc = make_mc(own_funds_tiyin=100_000_000 * 100)
+    mc = make_mc(own_funds_tiyin=100_000_000 * TIYIN_PER_SOM)
     assert codes(failing_requirements(mc)) == ["own_funds"]
 
     settings.MC_MIN_OWN_FUNDS_SOM = 100_000_000

@@ -15,6 +15,7 @@ from accounts.models import User
 from lots.models import LotStatus
 from lots.services import mc_remove_from_register
 from mening_uyim.demo import Cast
+from mening_uyim.lib.money import TIYIN_PER_SOM
 from organizations.eligibility import requirements_of
 from organizations.models import ManagementCompany, RegisterStatus
 from tests.organizations.register_helpers import (
@@ -147,7 +148,7 @@ def test_the_register_api_searches_by_tin(
 def test_an_ineligible_registered_mc_is_flagged_in_the_api(
     client: Client, cast: Cast, settings: Any
 ) -> None:
-    settings.MC_MIN_OWN_FUNDS_SOM = cast.mc.own_funds_tiyin // 100 + 1
+    settings.MC_MIN_OWN_FUNDS_SOM = cast.mc.own_funds_tiyin // TIYIN_PER_SOM + 1
 
     entries = {e["tin"]: e for e in client.get(API_REGISTER).json()["results"]}
 
