@@ -19,6 +19,7 @@ from accounts.admin_scoping import NotFoundOutsideScope
 from accounts.permissions import roles_of
 from buildings.classification import building_reclassify, policy_row
 from buildings.models import (
+    BUILDING_FACT_FIELDS,
     ELEMENTS,
     Apartment,
     Building,
@@ -75,16 +76,7 @@ class BuildingResource(resources.ModelResource):
             "cadastral_number",
             "region",
             "district",
-            "address",
-            "lat",
-            "lon",
-            "year_built",
-            "floors",
-            "entrances",
-            "wall_material",
-            "has_elevator",
-            "apartments_count",
-            "living_area_m2",
+            *BUILDING_FACT_FIELDS,
             "total_area_m2",
             "management_method",
             "manager",

@@ -14,7 +14,14 @@ from rest_framework.views import APIView
 
 from accounts.permissions import roles_of
 from buildings import selectors
-from buildings.models import Apartment, Building, Classification, ConditionAssessment
+from buildings.models import (
+    BUILDING_FACT_FIELDS,
+    ELEMENTS,
+    Apartment,
+    Building,
+    Classification,
+    ConditionAssessment,
+)
 from buildings.policies import import_region_scope, may_import
 from buildings.turarjoy import turar_joy_import
 
@@ -31,20 +38,11 @@ class BuildingSerializer(serializers.ModelSerializer[Building]):
         fields = [
             "id",
             "cadastral_number",
-            "address",
-            "lat",
-            "lon",
             "region",
             "region_name",
             "district",
             "district_name",
-            "year_built",
-            "floors",
-            "entrances",
-            "wall_material",
-            "has_elevator",
-            "apartments_count",
-            "living_area_m2",
+            *BUILDING_FACT_FIELDS,
             "management_method",
             "manager",
             "classification",
@@ -118,16 +116,7 @@ class AssessmentSerializer(serializers.ModelSerializer[ConditionAssessment]):
             "building",
             "cadastral_number",
             "assessed_on",
-            "foundation",
-            "walls",
-            "floors",
-            "roof",
-            "facade",
-            "heating",
-            "water",
-            "electricity",
-            "gas",
-            "elevators",
+            *ELEMENTS,
             "emergency",
             "source",
         ]

@@ -69,6 +69,23 @@ class WallMaterial(models.TextChoices):
     OTHER = "other", _("other")
 
 
+# What the registry states about a building as a structure: where it stands, its shape and
+# size. One list for every place that names them (the public registry's columns and API,
+# the admin export, the Turar-Joy import, the generator); each adds its own extras.
+BUILDING_FACT_FIELDS = (
+    "address",
+    "lat",
+    "lon",
+    "year_built",
+    "floors",
+    "entrances",
+    "wall_material",
+    "has_elevator",
+    "apartments_count",
+    "living_area_m2",
+)
+
+
 class Building(models.Model):
     """A multi-apartment building. ``classification`` is derived from the latest assessment."""
 

@@ -8,23 +8,21 @@ from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import roles_of
-from buildings.models import Apartment, Building, ConditionAssessment, MonthlyConsumption, Ownership
+from buildings.models import (
+    BUILDING_FACT_FIELDS,
+    Apartment,
+    Building,
+    ConditionAssessment,
+    MonthlyConsumption,
+    Ownership,
+)
 from buildings.policies import assessment_scope_q, oversight_q, private_visible
 from territory.models import Region
 
 PUBLIC_BUILDING_FIELDS = (
     "id",
     "cadastral_number",
-    "address",
-    "lat",
-    "lon",
-    "year_built",
-    "floors",
-    "entrances",
-    "wall_material",
-    "has_elevator",
-    "apartments_count",
-    "living_area_m2",
+    *BUILDING_FACT_FIELDS,
     "management_method",
     "manager_name",
     "classification",

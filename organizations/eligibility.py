@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from core.money import format_som
+from core.money import TIYIN_PER_SOM, format_som
 from organizations.models import ManagementCompany, RegisterStatus
 
 
@@ -21,7 +21,7 @@ class Requirement:
 
 def requirements_of(mc: ManagementCompany) -> list[Requirement]:
     """Each minimum requirement with whether ``mc`` meets it and why not."""
-    minimum = settings.MC_MIN_OWN_FUNDS_SOM * 100
+    minimum = settings.MC_MIN_OWN_FUNDS_SOM * TIYIN_PER_SOM
     result = [
         Requirement(
             "registered",

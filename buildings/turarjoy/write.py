@@ -12,6 +12,7 @@ from django.db import transaction
 from accounts.models import Person
 from buildings.classification import reclassify_all
 from buildings.models import (
+    BUILDING_FACT_FIELDS,
     ELEMENTS,
     Apartment,
     Building,
@@ -58,20 +59,11 @@ def turar_joy_import(
 BUILDING_FIELDS = (
     "region",
     "district",
-    "address",
-    "lat",
-    "lon",
-    "year_built",
-    "floors",
-    "entrances",
-    "wall_material",
-    "has_elevator",
+    *BUILDING_FACT_FIELDS,
     "cadastral_passport",
     "solar_panels",
     "solar_transferred",
-    "living_area_m2",
     "total_area_m2",
-    "apartments_count",
 )
 
 
