@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import roles_of
 from buildings import selectors
+from buildings.filters import MSG_BAD_ID, registry_filter_parse
 from buildings.models import (
     BUILDING_FACT_FIELDS,
     ELEMENTS,
@@ -24,6 +25,7 @@ from buildings.models import (
 )
 from buildings.policies import import_region_scope, may_import
 from buildings.turarjoy import turar_joy_import
+from core.ids import BadId, optional_id
 
 
 class BuildingSerializer(serializers.ModelSerializer[Building]):
@@ -68,15 +70,10 @@ class BuildingList(generics.ListAPIView[Building]):
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> Any:
-        params = self.request.query_params
-        klass = params.get("classification")
-        if klass and klass not in Classification.values:
-            raise serializers.ValidationError(
-                {"classification": [f"one of {Classification.values}"]}
-            )
-        return selectors.buildings_filtered(
-            region=params.get("region"), district=params.get("district"), klass=klass
-        )
+        filters = registry_filter_parse(self.request.query_params, class_param="classification")
+        if filters.errors:
+            raise serializers.ValidationError({k: [v] for k, v in filters.errors.items()})
+        return selectors.buildings_filtered(filters)
 
 
 class BuildingDetail(generics.RetrieveAPIView[Building]):
@@ -131,11 +128,15 @@ class AssessmentList(generics.ListAPIView[ConditionAssessment]):
 
     def get_queryset(self) -> Any:
         qs = selectors.assessments_visible_to(self.request.user)
-        building = self.request.query_params.get("building")
-        if building:
-            if not building.isdigit():
-                raise serializers.ValidationError({"building": ["a building id"]})
-            qs = qs.filter(building_id=int(building))
+        value = self.request.query_params.get("building")
+        try:
+            building = optional_id(value)
+        except BadId:
+            raise serializers.ValidationError(
+                {"building": [str(MSG_BAD_ID % {"value": value, "field": "building"})]}
+            ) from None
+        if building is not None:
+            qs = qs.filter(building_id=building)
         return qs.order_by("-assessed_on", "-id")
 
 

@@ -8,6 +8,7 @@ from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import roles_of
+from buildings.filters import RegistryFilter
 from buildings.models import (
     BUILDING_FACT_FIELDS,
     Apartment,
@@ -46,20 +47,17 @@ def buildings_public() -> QuerySet[Building]:
     )
 
 
-def buildings_filtered(
-    *, region: str | None = None, district: str | None = None, klass: str | None = None
-) -> QuerySet[Building]:
+def buildings_filtered(filters: RegistryFilter) -> QuerySet[Building]:
+    """The public registry narrowed by parsed filters (buildings.filters)."""
     qs = buildings_public()
-    if region:
-        qs = (
-            qs.filter(region__code=region)
-            if region.startswith("UZ-")
-            else qs.filter(region_id=region if region.isdigit() else -1)
-        )
-    if district and district.isdigit():
-        qs = qs.filter(district_id=int(district))
-    if klass:
-        qs = qs.filter(classification=klass)
+    if filters.region_code:
+        qs = qs.filter(region__code=filters.region_code)
+    if filters.region_id is not None:
+        qs = qs.filter(region_id=filters.region_id)
+    if filters.district_id is not None:
+        qs = qs.filter(district_id=filters.district_id)
+    if filters.klass:
+        qs = qs.filter(classification=filters.klass)
     return qs.order_by("region__name", "district__name", "address", "id")
 
 
@@ -125,9 +123,9 @@ def assessments_visible_to(user: Any) -> QuerySet[ConditionAssessment]:
     )
 
 
-def map_points(*, region: str | None, district: str | None) -> list[list[Any]]:
+def map_points(filters: RegistryFilter) -> list[list[Any]]:
     """Compact points for the map: [id, lat, lon, class]."""
-    qs = buildings_filtered(region=region, district=district)
+    qs = buildings_filtered(filters)
     return [
         [pk, round(lat, 5), round(lon, 5), klass]
         for pk, lat, lon, klass in qs.order_by().values_list("id", "lat", "lon", "classification")

@@ -8,7 +8,7 @@ app_name = "buildings"
 urlpatterns = [
     path("my-apartments/", views.my_apartments, name="my_apartments"),
     path("buildings/", views.building_list, name="building_list"),
-    path("buildings/<int:pk>/", views.building_detail, name="building_detail"),
+    path("buildings/<id:pk>/", views.building_detail, name="building_detail"),
     path("map/", views.building_map, name="map"),
     path("map/points.json", views.map_points, name="map_points"),
 ]

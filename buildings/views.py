@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET
 from buildings import selectors
 from buildings.charts import month_bars, wear_bars
 from buildings.classification import classify, policy_current
+from buildings.filters import registry_filter_parse
 from buildings.models import ELEMENT_LABELS, ELEMENTS, STRUCTURAL, Classification
 
 
@@ -89,17 +91,20 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def building_list(request: HttpRequest) -> HttpResponse:
-    region = request.GET.get("region") or None
-    district = request.GET.get("district") or None
-    klass = request.GET.get("class") or None
-    if klass not in {None, *Classification.values}:
-        klass = None
-    qs = selectors.buildings_filtered(region=region, district=district, klass=klass)
+    filters = registry_filter_parse(request.GET)
+    for error in filters.errors.values():  # a bad filter is ignored, and the page says so
+        messages.warning(request, error)
+    qs = selectors.buildings_filtered(filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    region = filters.region_code or (str(filters.region_id) if filters.region_id else "")
     context = {
         "page": page,
         "regions": selectors.regions_with_districts(),
-        "selected": {"region": region or "", "district": district or "", "class": klass or ""},
+        "selected": {
+            "region": region,
+            "district": str(filters.district_id or ""),
+            "class": filters.klass or "",
+        },
         "classes": Classification.choices,
     }
     partial = request.headers.get("HX-Request") == "true"  # htmx swaps only the rows
@@ -113,8 +118,8 @@ def building_map(request: HttpRequest) -> HttpResponse:
         "regions": selectors.regions_with_districts(),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        "region": request.GET.get("region", "UZ-TK"),
-        "district": request.GET.get("district", ""),
+        "region": str(request.GET.get("region", "UZ-TK"))[:20],
+        "district": str(request.GET.get("district", ""))[:20],
     }
     return render(request, "buildings/map.html", context)
 
@@ -122,7 +127,8 @@ def building_map(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cache_control(public=True, max_age=300)
 def map_points(request: HttpRequest) -> JsonResponse:
-    points = selectors.map_points(
-        region=request.GET.get("region") or None, district=request.GET.get("district") or None
-    )
+    filters = registry_filter_parse(request.GET)
+    if filters.errors:
+        return JsonResponse({"errors": filters.errors}, status=400)
+    points = selectors.map_points(filters)
     return JsonResponse({"fields": ["id", "lat", "lon", "class"], "points": points})

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.ids import MAX_ID
+
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
@@ -18,8 +20,10 @@ class DecisionForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    building = forms.IntegerField(label=_("Building"), min_value=1, widget=forms.HiddenInput)
-    to_lot = forms.IntegerField(label=_("Move to lot"), min_value=1)
+    building = forms.IntegerField(
+        label=_("Building"), min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
+    to_lot = forms.IntegerField(label=_("Move to lot"), min_value=1, max_value=MAX_ID)
 
 
 class ProgramItemForm(forms.Form):

@@ -278,6 +278,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # ids in paths (core.ids.IdConverter): 1 to 19 ASCII digits
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
     "ENUM_NAME_OVERRIDES": {
         "LotStatusEnum": "lots.models.LotStatus",
         "RegisterStatusEnum": "organizations.models.RegisterStatus",

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
 from accounts.api import MeView
 from buildings import api as buildings_api
+from core.ids import IdConverter
 from lots import api as lots_api
 from mening_uyim.views import healthz, home
+
+# Every id in a path: ASCII digits that fit a 64-bit key (core.ids), registered before the
+# apps' URL modules are included below.
+register_converter(IdConverter, "id")
 
 # The admin login goes through allauth's login, with its rate limits (429 past the limit).
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -23,13 +28,13 @@ api_v1 = [
     path("me/", MeView.as_view(), name="me"),
     path("me/apartments/", buildings_api.MyApartments.as_view(), name="my-apartments"),
     path("buildings/", buildings_api.BuildingList.as_view(), name="buildings"),
-    path("buildings/<int:pk>/", buildings_api.BuildingDetail.as_view(), name="building"),
+    path("buildings/<id:pk>/", buildings_api.BuildingDetail.as_view(), name="building"),
     path("assessments/", buildings_api.AssessmentList.as_view(), name="assessments"),
     path("turar-joy/import/", buildings_api.TurarJoyImport.as_view(), name="turar-joy-import"),
     path("lots/", lots_api.LotList.as_view(), name="lots"),
-    path("lots/<int:pk>/", lots_api.LotDetail.as_view(), name="lot"),
+    path("lots/<id:pk>/", lots_api.LotDetail.as_view(), name="lot"),
     path("register/", lots_api.Register.as_view(), name="register"),
-    path("register/<int:pk>/eligibility/", lots_api.Eligibility.as_view(), name="eligibility"),
+    path("register/<id:pk>/eligibility/", lots_api.Eligibility.as_view(), name="eligibility"),
 ]
 
 urlpatterns = [

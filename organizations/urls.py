@@ -8,5 +8,5 @@ app_name = "organizations"
 urlpatterns = [
     path("", views.register, name="register"),
     path("apply/", views.apply, name="apply"),
-    path("<int:pk>/staff/", views.staff, name="staff"),
+    path("<id:pk>/staff/", views.staff, name="staff"),
 ]
