@@ -44,6 +44,7 @@ def buildings_public() -> QuerySet[Building]:
         "region__code",
         "district__name",
         "manager__name",
+        "manager__status",
     )
 
 

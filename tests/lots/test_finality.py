@@ -216,3 +216,25 @@ def test_a_lot_spanning_two_regions_is_refused(cast: Cast, two_district_lot: Lot
     assert far.region.name in exc.value.message
     lot.refresh_from_db()
     assert lot.status == LotStatus.DRAFT
+
+
+def test_the_history_shows_officials_by_role_and_district_not_by_login(
+    client, cast: Cast, two_district_lot: Lot
+) -> None:
+    """Issue 8, point 12: an owner reads the lot's history without officials' logins."""
+    from django.utils import translation
+
+    from mening_uyim.demo import DEMO_A
+
+    lot = two_district_lot
+    LotBuilding.objects.create(lot=lot, building=Building.objects.get(cadastral_number=DEMO_A))
+    _approve_by_both(cast, lot)
+    owner = cast.users["owner"]  # owns a flat in building A
+    client.force_login(owner)
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        page = client.get(f"/lots/{lot.pk}/").content.decode()
+    assert "council@demo.uz" not in page
+    assert "other-council@demo.uz" not in page
+    assert "District council member, Yunusobod tumani" in page
+    assert "District council member, Chilonzor tumani" in page
