@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from django.db import connection
@@ -84,9 +85,10 @@ def test_two_opposite_moves_do_not_deadlock(cast: Cast, town) -> None:
         from_b = LotBuilding.objects.filter(lot=b).order_by("pk").first()
         assert from_a is not None
         assert from_b is not None
+        one, other = from_a.building, from_b.building
         outcomes = race(
-            lambda fa=from_a: lot_building_move(building=fa.building, to_lot=b, by=council),
-            lambda fb=from_b: lot_building_move(building=fb.building, to_lot=a, by=council),
+            partial(lot_building_move, building=one, to_lot=b, by=council),
+            partial(lot_building_move, building=other, to_lot=a, by=council),
         )
         assert outcomes == ["ok", "ok"], outcomes
     assert LotBuilding.objects.filter(lot__in=[a, b]).count() == 8
@@ -130,9 +132,13 @@ def test_an_edit_racing_the_last_approval_never_approves_an_unseen_program(
         lot_propose(lot=lot, by=cast.users["other_council"])
         lot_decide(lot=lot, by=cast.users["other_council"], approve=True)
         outcomes = race(
-            lambda lot=lot: lot_decide(lot=lot, by=cast.users["council"], approve=True),
-            lambda item=item: program_item_update(
-                item=item, year=4, cost_tiyin=99_00, by=cast.users["other_council"]
+            partial(lot_decide, lot=lot, by=cast.users["council"], approve=True),
+            partial(
+                program_item_update,
+                item=item,
+                year=4,
+                cost_tiyin=99_00,
+                by=cast.users["other_council"],
             ),
         )
         lot.refresh_from_db()
