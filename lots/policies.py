@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from accounts.models import Role
 from accounts.permissions import UserRoles
 from buildings.models import Building
 from buildings.policies import oversight_q
@@ -92,8 +93,11 @@ def may_edit_program(roles: UserRoles, lot: Any) -> bool:
 
 def amendment_propose_q(roles: UserRoles) -> Q:
     """An approved program changes only by an amendment, proposed by a council of the lot
-    or by the MC that manages it, and approved again by every council of the lot."""
-    return (council_q(roles) | managing_q(roles)) & ~Q(status__in=PROGRAM_EDITABLE)
+    or by the director of the MC that manages it, and approved again by every council."""
+    proposers = council_q(roles)
+    if roles.mc_role == Role.MC_DIRECTOR:
+        proposers |= managing_q(roles)
+    return proposers & ~Q(status__in=PROGRAM_EDITABLE)
 
 
 def may_propose_amendment(roles: UserRoles, lot: Any) -> bool:

@@ -1,0 +1,42 @@
+"""Every route of the project is in a persona matrix or on the public list
+(ARCHITECTURE.md "Tests": a test fails when a URL is in no matrix)."""
+
+from __future__ import annotations
+
+import importlib
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+MATRICES = [
+    "tests.accounts.test_access",
+    "tests.organizations.test_access",
+    "tests.buildings.test_access",
+    "tests.lots.test_access",
+    "tests.mening_uyim.test_access",
+]
+# Third-party route sets with their own tests: allauth's account pages and Django's admin
+# (the console's pages for the project's models are in the matrices above).
+THIRD_PARTY = {"admin", "account"}
+PUBLIC: set[str] = set()
+
+
+def _names(patterns: list, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or ""
+            if ns in THIRD_PARTY or (not ns and "allauth" in str(p.urlconf_name)):
+                continue
+            names |= _names(p.url_patterns, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(p, URLPattern) and p.name:
+            names.add(f"{namespace}{p.name}")
+    return names
+
+
+def test_every_route_is_in_a_matrix() -> None:
+    covered = set(PUBLIC)
+    for module in MATRICES:
+        covered |= importlib.import_module(module).ROUTES
+    routes = _names(get_resolver().url_patterns)
+    assert routes - covered == set(), "routes in no persona matrix"
+    assert covered - routes == set(), "matrix names that are no route"
