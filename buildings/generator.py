@@ -278,7 +278,8 @@ LOADED_TABLES = [
 
 
 def _indexes_off(tables: list[str]) -> Callable[[], None]:
-    """Drop the secondary indexes and unique constraints of ``tables``; return their rebuild.
+    """Drop the secondary indexes, unique and exclusion constraints of ``tables`` (the
+    ownership periods' one among them); return their rebuild, which checks them again.
 
     Building an index once over two million sorted rows is several times faster than
     maintaining it row by row during COPY. All of it is inside the load's transaction, so a
@@ -291,7 +292,7 @@ def _indexes_off(tables: list[str]) -> Callable[[], None]:
         for table in tables:
             cur.execute(
                 "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype = 'u'",
+                "WHERE conrelid = %s::regclass AND contype IN ('u', 'x')",
                 [table],
             )
             for name, definition in cur.fetchall():
@@ -750,6 +751,8 @@ def _wear(age: int, rng: random.Random) -> dict[str, Decimal | None]:
         value = max(
             0.0, min(100.0, base * (0.8 if element == "foundation" else 1.0) + rng.gauss(0, spread))
         )
+        # Whole percents: on the stored grid of tenths, so that nothing is rounded again
+        # on the way in (the import's and the admin's rule, buildings.services.wear_problem).
         wear[element] = Decimal(round(value))
     return wear
 

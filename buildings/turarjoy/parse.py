@@ -12,6 +12,8 @@ from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.validators import validate_pinfl
@@ -19,10 +21,20 @@ from buildings.models import (
     ELEMENTS,
     Building,
     District,
+    Ownership,
     Region,
     WallMaterial,
 )
-from buildings.services import MSG_NEEDS_ELEVATOR_WEAR, parse_share, shares_problem
+from buildings.services import (
+    MSG_NEEDS_ELEVATOR_WEAR,
+    Move,
+    assessment_date_problem,
+    building_move_problems,
+    ownership_history_problem,
+    parse_share,
+    shares_problem,
+    wear_problem,
+)
 
 KINDS = ("building", "assessment", "consumption", "land_plot")
 Progress = Callable[[str, int, int], None]
@@ -38,6 +50,9 @@ class ImportReport:
     updated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     unchanged: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # Not errors: the file was imported. Each names its line, e.g. apartments that the
+    # registry has and the file no longer lists (the import never deletes them).
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -49,6 +64,7 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "errors": self.errors,
+            "warnings": self.warnings,
         }
 
 
@@ -103,7 +119,7 @@ def _decimal(
     low: Decimal | None = None,
     high: Decimal | None = None,
     positive: bool = False,
-    places: int = 2,
+    places: int | None = 2,
 ) -> Decimal:
     if value is None or isinstance(value, bool) or not isinstance(value, int | float | str):
         raise LineError(_("%(field)s: must be a number") % {"field": name})
@@ -114,7 +130,9 @@ def _decimal(
     if not number.is_finite():
         raise LineError(_("%(field)s: must be a number") % {"field": name})
     # Round first, so that what is checked is what will be stored (0.001 m² is 0.00 m²).
-    number = number.quantize(Decimal(1).scaleb(-places))
+    # places=None: the caller refuses extra precision instead (wear).
+    if places is not None:
+        number = number.quantize(Decimal(1).scaleb(-places))
     if positive and number <= 0:
         raise LineError(
             _("%(field)s: must be greater than 0, got %(value)s") % {"field": name, "value": value}
@@ -128,7 +146,9 @@ def _decimal(
 
 
 def _date(record: dict[str, Any], name: str) -> dt.date:
-    value = str(_need(record, name))
+    value = _need(record, name)
+    if not isinstance(value, str):
+        raise LineError(_("%(field)s: must be a date YYYY-MM-DD") % {"field": name})
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             raise ValueError(value)
@@ -156,6 +176,7 @@ class ApartmentIn:
     area_m2: Decimal
     rooms: int | None
     owners: list[tuple[str, str, Fraction]] | None  # (pinfl, full name, share)
+    owners_since: dt.date | None = None  # None: from the day of the import
 
 
 @dataclass
@@ -235,6 +256,7 @@ def _parse_building(
             area = _decimal(raw.get("area_m2"), "area_m2", positive=True, high=Decimal(100000))
             rooms = _int(raw, "rooms", 1, 50, required=False)
             owners = _parse_owners(raw.get("owners"))
+            since = _owners_since(raw, owners)
         except LineError as exc:
             raise LineError(f"{prefix}.{exc}") from None
         if number in seen:
@@ -243,8 +265,13 @@ def _parse_building(
                 % {"field": prefix, "number": number}
             )
         seen.add(number)
-        apartments.append(ApartmentIn(number, area, rooms, owners))
+        apartments.append(ApartmentIn(number, area, rooms, owners, since))
     living = sum((a.area_m2 for a in apartments), Decimal(0))
+    total = None
+    if record.get("total_area_m2") is not None:
+        total = _decimal(
+            record["total_area_m2"], "total_area_m2", positive=True, high=Decimal(10) ** 7
+        )
     fields = {
         "region": region,
         "district": district,
@@ -259,9 +286,13 @@ def _parse_building(
         "cadastral_passport": _bool(record, "cadastral_passport"),
         "solar_panels": solar_panels,
         "solar_transferred": solar_transferred,
+        # For a new building only: afterwards both follow the Apartment rows (the file may
+        # list fewer flats than the registry holds; see write.py).
         "living_area_m2": living,
-        "total_area_m2": living,
         "apartments_count": len(apartments),
+        # Turar-Joy's total floor area (common areas included), when the line gives it.
+        # A new building without it starts at its living area; an existing one keeps its own.
+        "total_area_m2": total,
     }
     return BuildingIn(line, cadastral, fields, apartments)
 
@@ -307,6 +338,18 @@ def _parse_owners(raw: Any) -> list[tuple[str, str, Fraction]] | None:
     return owners
 
 
+def _owners_since(raw: dict[str, Any], owners: list[Any] | None) -> dt.date | None:
+    """The day the listed owners became the owners (optional; default: the import's day)."""
+    if raw.get("owners_since") is None:
+        return None
+    if owners is None:
+        raise LineError(_("owners_since: only with owners"))
+    since = _date(raw, "owners_since")
+    if since > timezone.localdate():
+        raise LineError(_("owners_since: cannot be in the future"))
+    return since
+
+
 @dataclass
 class Parsed:
     buildings: dict[str, BuildingIn] = field(default_factory=dict)
@@ -317,8 +360,9 @@ class Parsed:
 
 def _parse_assessment(record: dict[str, Any]) -> tuple[dt.date, dict[str, Any]]:
     assessed_on = _date(record, "assessed_on")
-    if assessed_on > dt.date.today():
-        raise LineError(_("assessed_on: cannot be in the future"))
+    date_problem = assessment_date_problem(assessed_on)
+    if date_problem:
+        raise LineError(f"assessed_on: {date_problem}")
     wear = _need(record, "wear")
     if not isinstance(wear, dict):
         raise LineError(_("wear: must be an object with a value per element"))
@@ -330,9 +374,12 @@ def _parse_assessment(record: dict[str, Any]) -> tuple[dt.date, dict[str, Any]]:
         if element == "elevators" and wear.get(element) is None:
             values[element] = None
             continue
-        values[element] = _decimal(
-            wear.get(element), f"wear.{element}", low=Decimal(0), high=Decimal(100), places=1
-        )
+        name = f"wear.{element}"
+        value = _decimal(wear.get(element), name, low=Decimal(0), high=Decimal(100), places=None)
+        problem = wear_problem(value)  # more than one decimal is refused, never rounded
+        if problem:
+            raise LineError(f"{name}: {problem}")
+        values[element] = value
     values["emergency"] = _bool(record, "emergency", False)
     return assessed_on, values
 
@@ -467,17 +514,88 @@ def parse_lines(
                     }
                 )
     errors.extend(_elevator_wear_errors(parsed))
-    if region_scope is not None:
-        # Existing buildings may not be moved into (or out of) the importer's region.
-        moving = Building.objects.filter(cadastral_number__in=list(parsed.buildings)).exclude(
-            region_id=region_scope
-        )
-        for cadastral in moving.values_list("cadastral_number", flat=True):
-            errors.append(
-                {
-                    "line": parsed.buildings[cadastral].line,
-                    "error": _("region: outside the region you may import for"),
-                }
-            )
+    errors.extend(_move_errors(parsed, region_scope))
+    errors.extend(_ownership_history_errors(parsed))
     errors.sort(key=lambda e: e["line"])
-    return parsed, errors
+    # One error a line, as for the checks of a single line: the first found.
+    first: dict[int, dict[str, Any]] = {}
+    for error in errors:
+        first.setdefault(error["line"], error)
+    return parsed, list(first.values())
+
+
+def _existing(parsed: Parsed) -> dict[str, tuple[int, int, int]]:
+    """(id, region id, district id) of the file's buildings already in the registry."""
+    found: dict[str, tuple[int, int, int]] = {}
+    cadastrals = list(parsed.buildings)
+    for start in range(0, len(cadastrals), 1000):
+        rows = Building.objects.filter(
+            cadastral_number__in=cadastrals[start : start + 1000]
+        ).values_list("cadastral_number", "pk", "region_id", "district_id")
+        found.update({c: (pk, region, district) for c, pk, region, district in rows})
+    return found
+
+
+def _move_errors(parsed: Parsed, region_scope: int | None) -> list[dict[str, Any]]:
+    """Existing buildings whose region or district the file changes: the same rules as the
+    admin (buildings.services.building_move_problems): not out of or into another region
+    for a regional inspector, and not at all once the building's lot is past draft."""
+    existing = _existing(parsed)
+    moves: dict[int, Move] = {}
+    lines: dict[int, int] = {}
+    for cadastral, (pk, _region_id, _district_id) in existing.items():
+        item = parsed.buildings[cadastral]
+        region, district = item.fields["region"], item.fields["district"]
+        moves[pk] = Move(region.pk, district.pk, region.pk)
+        lines[pk] = item.line
+    return [
+        {"line": lines[pk], "error": f"{field}: {message}"}
+        for pk, (field, message) in building_move_problems(moves, region_scope=region_scope).items()
+    ]
+
+
+def _ownership_history_errors(parsed: Parsed) -> list[dict[str, Any]]:
+    """Owners that change from a date before the apartment's recorded history: refused
+    (buildings.services.ownership_history_problem), every such flat reported."""
+    wanted: dict[tuple[str, str], tuple[int, int, ApartmentIn]] = {}
+    today = timezone.localdate()
+    for cadastral, item in parsed.buildings.items():
+        for i, apt in enumerate(item.apartments):
+            if apt.owners is not None:
+                wanted[(cadastral, apt.number)] = (item.line, i, apt)
+    if not wanted:
+        return []
+    earliest = min((a.owners_since or today) for _line, _i, a in wanted.values())
+    current: dict[tuple[str, str], set[tuple[str, Fraction]]] = {}
+    periods: dict[tuple[str, str], list[tuple[dt.date, dt.date | None]]] = {}
+    cadastrals = sorted({key[0] for key in wanted})
+    for start in range(0, len(cadastrals), 1000):
+        rows = Ownership.objects.filter(
+            Q(until__isnull=True) | Q(until__gte=earliest),
+            apartment__building__cadastral_number__in=cadastrals[start : start + 1000],
+        ).values_list(
+            "apartment__building__cadastral_number",
+            "apartment__number",
+            "person__pinfl",
+            "share_numerator",
+            "share_denominator",
+            "since",
+            "until",
+        )
+        for cadastral, number, pinfl, num, den, since, until in rows:
+            key = (cadastral, number)
+            periods.setdefault(key, []).append((since, until))
+            if until is None:
+                current.setdefault(key, set()).add((pinfl, Fraction(num, den)))
+    errors = []
+    for key, (line, i, apt) in wanted.items():
+        if key not in periods:
+            continue
+        assert apt.owners is not None
+        if current.get(key, set()) == {(pinfl, share) for pinfl, _n, share in apt.owners}:
+            continue  # the same owners: nothing changes, whatever the date
+        problem = ownership_history_problem(periods[key], since=apt.owners_since or today)
+        if problem:
+            name = "owners_since" if apt.owners_since else "owners"
+            errors.append({"line": line, "error": f"apartments[{i}].{name}: {problem}"})
+    return errors

@@ -24,6 +24,7 @@ from tests.buildings.turarjoy_lines import (
     assessment,
     building,
     consumption,
+    flat,
     full_file,
     land_plot,
     row_counts,
@@ -50,6 +51,7 @@ def test_the_command_imports_a_file_and_prints_a_json_report(tmp_path: Path) -> 
         "updated": ZERO,
         "unchanged": 0,
         "errors": [],
+        "warnings": [],
     }
     assert Building.objects.filter(cadastral_number=CAD).exists()
     assert Apartment.objects.filter(building__cadastral_number=CAD).count() == 3
@@ -83,6 +85,29 @@ def test_the_command_without_json_prints_each_bad_line(tmp_path: Path) -> None:
         call_command("import_turar_joy", str(path), stdout=out)
 
     assert "line 2: month:" in out.getvalue()
+
+
+def test_the_command_json_reports_the_flats_missing_from_the_file(tmp_path: Path) -> None:
+    call_command("import_turar_joy", str(write_file(tmp_path / "a.jsonl", [building()])))
+    shorter = write_file(tmp_path / "b.jsonl", [building(apartments=[flat("1")])])
+    out = io.StringIO()
+
+    call_command("import_turar_joy", str(shorter), "--json", stdout=out)
+
+    report = json.loads(out.getvalue())
+    assert report["errors"] == []
+    assert [(w["line"], w["missing_apartments"]) for w in report["warnings"]] == [(1, ["2", "3"])]
+    assert Building.objects.get(cadastral_number=CAD).apartments_count == 3
+
+
+def test_the_command_without_json_prints_each_warning(tmp_path: Path) -> None:
+    call_command("import_turar_joy", str(write_file(tmp_path / "a.jsonl", [building()])))
+    shorter = write_file(tmp_path / "b.jsonl", [building(apartments=[flat("1")])])
+    out = io.StringIO()
+
+    call_command("import_turar_joy", str(shorter), stdout=out)
+
+    assert "line 1: apartments:" in out.getvalue()
 
 
 def test_the_command_refuses_a_missing_file(tmp_path: Path) -> None:
@@ -189,6 +214,22 @@ def test_the_api_lets_the_samarkand_inspector_import_samarkand(cast: Cast) -> No
 
     assert response.status_code == 200, response.content
     assert Building.objects.get(cadastral_number=CAD).region == cast.other_region
+
+
+def test_the_api_reports_the_flats_missing_from_the_file(cast: Cast) -> None:
+    api = APIClient()
+    api.force_authenticate(cast.users["inspector"])
+    assert api.post(URL, {"file": upload([building()])}, format="multipart").status_code == 200
+
+    response = api.post(
+        URL, {"file": upload([building(apartments=[flat("2")])])}, format="multipart"
+    )
+
+    assert response.status_code == 200, response.content
+    [warning] = response.json()["warnings"]
+    assert (warning["line"], warning["missing_apartments"]) == (1, ["1", "3"])
+    assert warning["warning"].startswith("apartments:")
+    assert Building.objects.get(cadastral_number=CAD).apartments_count == 3
 
 
 def test_the_api_without_a_file_is_400(cast: Cast) -> None:

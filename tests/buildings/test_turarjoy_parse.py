@@ -8,10 +8,8 @@ from typing import Any
 import pytest
 
 from accounts.models import Person
-from buildings.models import (
-    Building,
-    District,
-)
+from buildings.models import Building, District
+from buildings.services import MSG_WEAR_TOO_PRECISE
 from mening_uyim.demo import Cast
 from tests.buildings.turarjoy_lines import (
     CAD,
@@ -278,3 +276,38 @@ def test_blank_lines_are_skipped_but_counted() -> None:
     report = run([building(), "", "   ", consumption(month="2025-13")])
 
     assert [e["line"] for e in report.errors] == [4]
+
+
+# --- 4b. wear is never rounded across a class boundary ---------------------------------------
+
+
+@pytest.mark.parametrize("value", [60.04, "60.04", 60.05, "70.01", 0.001, "40.10000001"])
+def test_a_wear_with_more_than_one_decimal_is_refused_not_rounded(value: Any) -> None:
+    """Wear is stored with one decimal. Rounded, 60.04 % would be 60.0 %: W not above 60
+    and the building yellow, when what was measured puts it in red."""
+    before = row_counts()
+
+    report = run([building(), assessment(wear_values=wear(10, walls=value))])
+
+    assert [e["line"] for e in report.errors] == [2], report.errors
+    error = report.errors[0]["error"]
+    assert error == "wear.walls: " + str(MSG_WEAR_TOO_PRECISE % {"value": value})
+    assert row_counts() == before
+
+
+def test_every_element_at_60_04_is_refused_naming_the_first_element() -> None:
+    report = run([building(), assessment(wear_values=wear(60.04))])
+
+    assert [e["line"] for e in report.errors] == [2]
+    assert report.errors[0]["error"].startswith("wear.foundation:")
+    assert not Building.objects.filter(cadastral_number=CAD).exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "klass"), [(60, "yellow"), ("60.0", "yellow"), ("60.10", "red"), (60.1, "red")]
+)
+def test_a_wear_of_one_decimal_is_classified_as_given(value: Any, klass: str) -> None:
+    # Trailing zeros are not precision: 60.10 is 60.1.
+    assert_ok(run([building(), assessment(wear_values=wear(value))]))
+
+    assert Building.objects.get(cadastral_number=CAD).classification == klass

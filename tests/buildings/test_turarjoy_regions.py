@@ -1,20 +1,20 @@
-"""The Turar-Joy importer and territory: regions by code or name, new districts."""
+"""The Turar-Joy importer and territory: regions by code or name, new districts, and no move
+of a building whose lot is past draft."""
 
 from __future__ import annotations
 
 import pytest
 
-from buildings.models import (
-    Building,
-    District,
-    Region,
-)
+from buildings.models import Building, District, Region
+from buildings.services import MSG_MOVE_LOCKED_LOT
+from mening_uyim.demo import DEMO_A, Cast
 from tests.buildings.turarjoy_lines import (
     CAD,
     NEW_DISTRICT,
     assert_ok,
     building,
     consumption,
+    row_counts,
     run,
 )
 
@@ -76,3 +76,85 @@ def test_the_same_new_district_name_in_two_regions_makes_two_districts() -> None
     regions = set(District.objects.filter(name=NEW_DISTRICT).values_list("region__code", flat=True))
     assert regions == {"UZ-TK", "UZ-SA"}
     assert Region.objects.count() == 14
+
+
+# --- 6b. a building of a lot past draft stays where it is --------------------------------------
+
+LOCKED = ["proposed", "approved", "election", "managed", "reelection"]
+
+
+def _in_lot(cast: Cast, status: str, code: str = "UZ-TK-950") -> Building:
+    """Demo building A (Yunusobod, Tashkent) in a lot of ``status``."""
+    from lots.models import Lot, LotBuilding
+
+    a = Building.objects.get(cadastral_number=DEMO_A)
+    lot = Lot.objects.create(code=code, region=cast.region, status=status)
+    LotBuilding.objects.create(lot=lot, building=a)
+    return a
+
+
+def _place(cadastral: str) -> tuple[int, int]:
+    return Building.objects.values_list("region_id", "district_id").get(cadastral_number=cadastral)
+
+
+@pytest.mark.parametrize("status", LOCKED)
+def test_a_building_of_a_lot_past_draft_cannot_move_to_another_district(
+    cast: Cast, status: str
+) -> None:
+    _in_lot(cast, status)
+    before, place = row_counts(), _place(DEMO_A)
+
+    report = run([building(CAD), building(DEMO_A, district="Chilonzor tumani")])
+
+    assert [e["line"] for e in report.errors] == [2], report.errors
+    error = report.errors[0]["error"]
+    assert error.startswith("district:"), error
+    assert error == "district: " + str(MSG_MOVE_LOCKED_LOT % {"lot": "UZ-TK-950", "status": status})
+    assert row_counts() == before  # all or nothing: the good line 1 is not written either
+    assert _place(DEMO_A) == place
+
+
+@pytest.mark.parametrize("status", LOCKED)
+def test_a_building_of_a_lot_past_draft_cannot_move_to_another_region(
+    cast: Cast, status: str
+) -> None:
+    _in_lot(cast, status, code="UZ-TK-951")
+    before, place = row_counts(), _place(DEMO_A)
+    samarkand = building(DEMO_A, region="UZ-SA", district="Samarqand shahri", lat=39.65, lon=66.96)
+
+    report = run([samarkand])  # a national import: no region scope stops it
+
+    assert [e["line"] for e in report.errors] == [1], report.errors
+    assert report.errors[0]["error"].startswith("region:")
+    assert "UZ-TK-951" in report.errors[0]["error"]
+    assert row_counts() == before
+    assert _place(DEMO_A) == place
+
+
+def test_a_building_of_a_lot_past_draft_cannot_move_to_a_new_district(cast: Cast) -> None:
+    _in_lot(cast, "managed")
+    before = row_counts()
+
+    report = run([building(DEMO_A, district=NEW_DISTRICT)])
+
+    assert [e["line"] for e in report.errors] == [1], report.errors
+    assert "UZ-TK-950" in report.errors[0]["error"]
+    assert row_counts() == before
+    assert not District.objects.filter(name=NEW_DISTRICT).exists()
+
+
+def test_a_building_of_a_draft_lot_may_move_to_another_district(cast: Cast) -> None:
+    _in_lot(cast, "draft")
+
+    assert_ok(run([building(DEMO_A, district="Chilonzor tumani")]))
+
+    assert Building.objects.get(cadastral_number=DEMO_A).district.name == "Chilonzor tumani"
+
+
+def test_a_building_of_a_managed_lot_is_still_updated_where_it_is(cast: Cast) -> None:
+    _in_lot(cast, "managed")
+
+    report = run([building(DEMO_A, floors=10)])  # same region and district
+
+    assert_ok(report)
+    assert Building.objects.get(cadastral_number=DEMO_A).floors == 10

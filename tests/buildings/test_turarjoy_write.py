@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import pytest
 
@@ -177,7 +178,7 @@ def test_reimporting_rounded_values_and_a_new_district_changes_nothing() -> None
             has_elevator=False,
             apartments=[flat("1", 33.333, None), flat("2", "40.1")],
         ),
-        assessment(wear_values=wear(12.35, elevators=None)),
+        assessment(wear_values=wear(12.3, elevators=None)),  # one decimal: stored as is
     ]
     assert_ok(run(records))
     counts = row_counts()
@@ -249,6 +250,92 @@ def test_it_never_deletes_an_apartment_missing_from_a_later_file() -> None:
 
     assert_ok(report)
     assert Apartment.objects.filter(building__cadastral_number=CAD).count() == 3
+
+
+# --- 3b. a file that lists fewer flats than the registry has ------------------------------
+
+
+def _flats(n: int) -> list[dict[str, Any]]:
+    """Flats 1..n, flat k of 40 + k m²."""
+    return [flat(str(k), 40 + k) for k in range(1, n + 1)]
+
+
+def _rows_say(cadastral: str = CAD) -> tuple[int, Decimal]:
+    rows = Apartment.objects.filter(building__cadastral_number=cadastral)
+    return rows.count(), sum((a.area_m2 for a in rows), Decimal(0))
+
+
+def test_a_file_with_fewer_flats_warns_and_the_totals_stay_those_of_the_rows() -> None:
+    """36 flats in the registry, 10 in the file: nothing is deleted, the missing 26 are
+    reported, and the building says 36 flats and their area (not the file's 10)."""
+    assert_ok(run([building(apartments=_flats(36))]))
+
+    report = run([building(apartments=_flats(10))])
+
+    assert_ok(report)
+    b = Building.objects.get(cadastral_number=CAD)
+    assert _rows_say() == (36, Decimal(sum(40 + k for k in range(1, 37))))
+    assert (b.apartments_count, b.living_area_m2) == _rows_say()
+    [warning] = report.warnings
+    assert warning["line"] == 1
+    assert warning["cadastral_number"] == CAD
+    assert warning["missing_apartments"] == [str(k) for k in range(11, 37)]
+    assert warning["warning"].startswith("apartments:")
+    assert "26" in warning["warning"]
+    assert report.as_dict()["warnings"] == [warning]
+
+
+def test_a_changed_area_in_a_shorter_file_counts_with_the_flats_it_omits() -> None:
+    assert_ok(run([building(apartments=_flats(5))]))
+
+    report = run([building(apartments=[flat("1", 100), flat("2", 42)])])
+
+    assert_ok(report)
+    b = Building.objects.get(cadastral_number=CAD)
+    assert (b.apartments_count, b.living_area_m2) == (5, Decimal(100 + 42 + 43 + 44 + 45))
+    assert report.warnings[0]["missing_apartments"] == ["3", "4", "5"]
+
+
+def test_the_same_shorter_file_twice_changes_nothing_and_warns_again() -> None:
+    assert_ok(run([building(apartments=_flats(6))]))
+    assert_ok(run([building(apartments=_flats(4))]))
+    counts = row_counts()
+    stored = Building.objects.values_list("apartments_count", "living_area_m2").get()
+
+    again = run([building(apartments=_flats(4))])
+
+    assert_ok(again)
+    assert (again.created, again.updated, again.unchanged) == (ZERO, ZERO, 1)
+    assert row_counts() == counts
+    assert Building.objects.values_list("apartments_count", "living_area_m2").get() == stored
+    assert again.warnings[0]["missing_apartments"] == ["5", "6"]
+
+
+def test_a_file_that_lists_every_flat_gives_no_warning() -> None:
+    assert_ok(run([building()]))
+
+    assert run([building()]).warnings == []
+
+
+def test_the_total_area_is_turar_joys_and_kept_when_a_line_omits_it() -> None:
+    """total_area_m2 (common areas included) is not derived from the flats: a line may
+    give it; a new building without it starts at its living area; a later line without
+    it leaves it as it is."""
+    assert_ok(run([building()]))
+    assert Building.objects.get().total_area_m2 == Decimal(150)  # 3 flats of 50 m²
+
+    assert_ok(run([building(total_area_m2=212.5)]))
+    assert Building.objects.get().total_area_m2 == Decimal("212.50")
+
+    report = run([building(apartments=[flat("1"), flat("2"), flat("3"), flat("4")])])
+
+    assert_ok(report)
+    b = Building.objects.get()
+    assert (b.total_area_m2, b.living_area_m2, b.apartments_count) == (
+        Decimal("212.50"),
+        Decimal(200),
+        4,
+    )
 
 
 def test_it_updates_a_changed_assessment_and_reclassifies() -> None:
