@@ -181,10 +181,10 @@ def test_a_bad_owners_since_is_refused_naming_the_field(
 def test_a_conflict_that_validation_did_not_see_is_refused_by_the_write(monkeypatch) -> None:
     """Ownership recorded between validation and writing (a concurrent change): the
     service refuses, the transaction is rolled back, and the report names the line."""
-    from buildings.turarjoy import parse
+    from buildings.turarjoy import registry_checks
 
     assert_ok(run([building(apartments=[_owned("2026-01-10", owner(PINFL_A))])]))
-    monkeypatch.setattr(parse, "_ownership_history_errors", lambda parsed: [])
+    monkeypatch.setattr(registry_checks, "ownership_history_errors", lambda parsed: [])
     before, history = row_counts(), _history()
 
     report = run(
