@@ -130,7 +130,9 @@ class BuildingAdminForm(forms.ModelForm):
         if self.instance.pk is None:
             return cleaned
         # The instance still holds the stored values here (the form writes to it later).
-        values = {n: cleaned[n] for n in self.changed_data if n in cleaned}
+        values = {
+            n: cleaned[n] for n in self.changed_data if n in cleaned and n in BUILDING_EDITABLE
+        }
         problems = building_update_problems(
             building=self.instance, values=values, region_scope=self.region_scope
         )

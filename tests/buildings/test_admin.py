@@ -437,3 +437,25 @@ def test_ownership_rows_are_read_only_in_the_admin(client: Client, cast: Cast) -
     )
 
     assert Ownership.objects.filter(pk=row.pk).values().get() == before
+
+
+@pytest.mark.parametrize("key", ["inspector", "admin"])
+def test_the_registry_admin_pages_still_open(client: Client, cast: Cast, key: str) -> None:
+    building = Building.objects.get(cadastral_number=DEMO_A)
+    assessment = building.latest_assessment
+    apartment = building.apartments.first()
+    ownership = Ownership.objects.filter(apartment__building=building).first()
+    assert assessment is not None
+    assert apartment is not None
+    assert ownership is not None
+    login(client, cast.users[key])
+
+    for url in [
+        change_url(building),
+        ADD_ASSESSMENT,
+        f"/admin/buildings/conditionassessment/{assessment.pk}/change/",
+        f"/admin/buildings/apartment/{apartment.pk}/change/",
+        f"/admin/buildings/ownership/{ownership.pk}/change/",
+        "/admin/buildings/ownership/",
+    ]:
+        assert client.get(url).status_code == 200, url

@@ -179,3 +179,41 @@ def test_other_apartments_do_not_conflict(make_building, people) -> None:
     Ownership.objects.create(apartment=two, person=people[1], since=D(2021, 1, 1))
 
     assert Ownership.objects.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_overlapping_inserts_leave_one_period(make_building) -> None:
+    """Two writers past the service (no apartment lock), at the same moment: the
+    exclusion constraint lets exactly one of them commit."""
+    import threading
+
+    from django.db import connection
+
+    apartment = make_building(flats=1).apartments.get()
+    people = [Person.objects.create(pinfl=f"3010190001{i:04d}", full_name=f"E {i}") for i in (1, 2)]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def write(person: Person, since: dt.date) -> None:
+        try:
+            with transaction.atomic():
+                barrier.wait()
+                Ownership.objects.create(apartment=apartment, person=person, since=since)
+            outcomes.append("written")
+        except IntegrityError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=write, args=(people[0], D(2020, 1, 1))),
+        threading.Thread(target=write, args=(people[1], D(2021, 1, 1))),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(outcomes) == ["refused", "written"]
+    assert Ownership.objects.filter(apartment=apartment).count() == 1
