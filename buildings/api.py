@@ -16,14 +16,14 @@ from accounts.permissions import roles_of
 from buildings import selectors
 from buildings.filters import MSG_BAD_ID, registry_filter_parse
 from buildings.models import (
-    BUILDING_FACT_FIELDS,
+    BUILDING_PUBLIC_FIELDS,
     ELEMENTS,
     Apartment,
     Building,
     Classification,
     ConditionAssessment,
 )
-from buildings.policies import import_region_scope, may_import
+from buildings.policies import may_import, region_scope
 from buildings.turarjoy import turar_joy_import
 from core.ids import BadId, optional_id
 
@@ -44,7 +44,7 @@ class BuildingSerializer(serializers.ModelSerializer[Building]):
             "region_name",
             "district",
             "district_name",
-            *BUILDING_FACT_FIELDS,
+            *BUILDING_PUBLIC_FIELDS,
             "management_method",
             "manager",
             "classification",
@@ -162,6 +162,6 @@ class TurarJoyImport(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             raise serializers.ValidationError({"file": ["a JSON Lines file is required"]})
-        report = turar_joy_import(lines=upload, region_scope=import_region_scope(roles))
+        report = turar_joy_import(lines=upload, region_scope=region_scope(roles))
         code = status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST
         return Response(report.as_dict(), status=code)

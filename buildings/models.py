@@ -81,9 +81,11 @@ BUILDING_FACT_FIELDS = (
     "entrances",
     "wall_material",
     "has_elevator",
-    "apartments_count",
-    "living_area_m2",
 )
+# Figures of a building derived from its apartment rows (buildings.services
+# building_totals_refresh keeps them true; buildings.integrity.registry_drift checks).
+BUILDING_TOTAL_FIELDS = ("apartments_count", "living_area_m2")
+BUILDING_PUBLIC_FIELDS = (*BUILDING_FACT_FIELDS, *BUILDING_TOTAL_FIELDS)
 
 
 class Building(models.Model):

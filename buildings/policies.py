@@ -56,9 +56,16 @@ def may_import(roles: UserRoles) -> bool:
     return roles.superuser or roles.inspector
 
 
-def import_region_scope(roles: UserRoles) -> int | None:
-    """The one region a regional inspector's import may touch; None: every region."""
-    return None if (roles.superuser or roles.is_national_inspector) else roles.inspector_region_id
+NO_REGION = -1
+
+
+def region_scope(roles: UserRoles) -> int | None:
+    """The one region whose buildings a login may import, move or edit: None for every
+    region (national inspectors, administrators), NO_REGION for a login that is not an
+    inspector, else the regional inspector's region."""
+    if roles.superuser or roles.is_national_inspector:
+        return None
+    return roles.inspector_region_id if roles.inspector_region_id is not None else NO_REGION
 
 
 def may_edit_classification_policy(roles: UserRoles) -> bool:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from accounts.permissions import roles_of
 from buildings.filters import RegistryFilter
 from buildings.models import (
-    BUILDING_FACT_FIELDS,
+    BUILDING_PUBLIC_FIELDS,
     Apartment,
     Building,
     ConditionAssessment,
@@ -23,7 +23,7 @@ from territory.models import Region
 PUBLIC_BUILDING_FIELDS = (
     "id",
     "cadastral_number",
-    *BUILDING_FACT_FIELDS,
+    *BUILDING_PUBLIC_FIELDS,
     "management_method",
     "manager_name",
     "classification",

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from buildings import selectors
 from buildings.charts import month_bars, wear_bars
-from buildings.classification import classify, policy_current
+from buildings.classification import classify, policy_current, tenths
 from buildings.filters import registry_filter_parse
 from buildings.models import ELEMENT_LABELS, ELEMENTS, STRUCTURAL, Classification
 
@@ -31,10 +31,10 @@ def my_apartments(request: HttpRequest) -> HttpResponse:
 def _element_band(element: str, value: Any, policy: Any) -> str:
     if value is None:
         return "unassessed"
-    tenths = int(value * 10)
-    if element in STRUCTURAL and tenths > policy.red_structural:
+    wear = tenths(value)  # the classification's own reading of a wear value
+    if element in STRUCTURAL and wear > policy.red_structural:
         return "red"
-    if tenths > policy.yellow_element:
+    if wear > policy.yellow_element:
         return "yellow"
     return "green"
 

@@ -47,7 +47,7 @@ def snapshot() -> dict[str, tuple]:
             label = model._meta.label_lower
             skip = VOLATILE.get(label, set())
             names = [f.attname for f in model._meta.concrete_fields if f.name not in skip]
-            state[label] = tuple(model.objects.order_by("pk").values_list(*names))
+            state[label] = tuple(model._default_manager.order_by("pk").values_list(*names))
     return state
 
 

@@ -21,6 +21,8 @@ def _wear(age: int, rng: random.Random) -> dict[str, Decimal | None]:
         value = max(
             0.0, min(100.0, base * (0.8 if element == "foundation" else 1.0) + rng.gauss(0, spread))
         )
+        # Whole percents: on the stored grid of tenths, so that nothing is rounded again
+        # on the way in (the import's and the admin's rule, buildings.services.wear_problem).
         wear[element] = Decimal(round(value))
     return wear
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from buildings.generator.load import next_id, write_rows
 from buildings.generator.names import STREETS
-from buildings.models import BUILDING_FACT_FIELDS
+from buildings.models import BUILDING_PUBLIC_FIELDS
 from territory.models import District, Region
 
 TARGET_BUILDINGS = 44_000
@@ -187,7 +187,7 @@ def write_buildings(plan: list[PlannedBuilding], rng: random.Random, say: Progre
         "region_id",
         "district_id",
         "cadastral_number",
-        *BUILDING_FACT_FIELDS,
+        *BUILDING_PUBLIC_FIELDS,
         "total_area_m2",
         "management_method",
         "manager_id",
@@ -211,7 +211,7 @@ def write_buildings(plan: list[PlannedBuilding], rng: random.Random, say: Progre
                 if b.year >= 2024 and rng.random() < 0.3
                 else dt.datetime(max(b.year, 1950), 12, 1, tzinfo=dt.UTC)
             )
-            # By name, so that the columns follow BUILDING_FACT_FIELDS in whatever order.
+            # By name, so that the columns follow BUILDING_PUBLIC_FIELDS in whatever order.
             facts = {
                 "address": b.address,
                 "lat": b.lat,
@@ -229,7 +229,7 @@ def write_buildings(plan: list[PlannedBuilding], rng: random.Random, say: Progre
                 b.region_id,
                 b.district_id,
                 b.cadastral,
-                *[facts[f] for f in BUILDING_FACT_FIELDS],
+                *[facts[f] for f in BUILDING_PUBLIC_FIELDS],
                 total,
                 b.method,
                 b.manager_id,

@@ -72,7 +72,8 @@ LOADED_TABLES = [
 
 
 def indexes_off(tables: list[str]) -> Callable[[], None]:
-    """Drop the secondary indexes and unique constraints of ``tables``; return their rebuild.
+    """Drop the secondary indexes, unique and exclusion constraints of ``tables`` (the
+    ownership periods' one among them); return their rebuild, which checks them again.
 
     Building an index once over two million sorted rows is several times faster than
     maintaining it row by row during COPY. All of it is inside the load's transaction, so a
@@ -85,7 +86,7 @@ def indexes_off(tables: list[str]) -> Callable[[], None]:
         for table in tables:
             cur.execute(
                 "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype = 'u'",
+                "WHERE conrelid = %s::regclass AND contype IN ('u', 'x')",
                 [table],
             )
             for name, definition in cur.fetchall():

@@ -12,11 +12,18 @@ from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.validators import validate_pinfl
 from buildings.models import ELEMENTS, Building, WallMaterial
-from buildings.services import MSG_NEEDS_ELEVATOR_WEAR, parse_share, shares_problem
+from buildings.services import (
+    assessment_date_problem,
+    parse_share,
+    shares_problem,
+    wear_problem,
+)
+from buildings.turarjoy import registry_checks
 from territory.models import District, Region
 
 KINDS = ("building", "assessment", "consumption", "land_plot")
@@ -33,6 +40,9 @@ class ImportReport:
     updated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     unchanged: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # Not errors: the file was imported. Each names its line, e.g. apartments that the
+    # registry has and the file no longer lists (the import never deletes them).
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -44,6 +54,7 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "errors": self.errors,
+            "warnings": self.warnings,
         }
 
 
@@ -98,7 +109,7 @@ def _decimal(
     low: Decimal | None = None,
     high: Decimal | None = None,
     positive: bool = False,
-    places: int = 2,
+    places: int | None = 2,
 ) -> Decimal:
     if value is None or isinstance(value, bool) or not isinstance(value, int | float | str):
         raise LineError(_("%(field)s: must be a number") % {"field": name})
@@ -109,7 +120,9 @@ def _decimal(
     if not number.is_finite():
         raise LineError(_("%(field)s: must be a number") % {"field": name})
     # Round first, so that what is checked is what will be stored (0.001 m² is 0.00 m²).
-    number = number.quantize(Decimal(1).scaleb(-places))
+    # places=None: the caller refuses extra precision instead (wear).
+    if places is not None:
+        number = number.quantize(Decimal(1).scaleb(-places))
     if positive and number <= 0:
         raise LineError(
             _("%(field)s: must be greater than 0, got %(value)s") % {"field": name, "value": value}
@@ -123,7 +136,9 @@ def _decimal(
 
 
 def _date(record: dict[str, Any], name: str) -> dt.date:
-    value = str(_need(record, name))
+    value = _need(record, name)
+    if not isinstance(value, str):
+        raise LineError(_("%(field)s: must be a date YYYY-MM-DD") % {"field": name})
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             raise ValueError(value)
@@ -151,6 +166,7 @@ class ApartmentIn:
     area_m2: Decimal
     rooms: int | None
     owners: list[tuple[str, str, Fraction]] | None  # (pinfl, full name, share)
+    owners_since: dt.date | None = None  # None: from the day of the import
 
 
 @dataclass
@@ -230,6 +246,7 @@ def _parse_building(
             area = _decimal(raw.get("area_m2"), "area_m2", positive=True, high=Decimal(100000))
             rooms = _int(raw, "rooms", 1, 50, required=False)
             owners = _parse_owners(raw.get("owners"))
+            since = _owners_since(raw, owners)
         except LineError as exc:
             raise LineError(f"{prefix}.{exc}") from None
         if number in seen:
@@ -238,8 +255,13 @@ def _parse_building(
                 % {"field": prefix, "number": number}
             )
         seen.add(number)
-        apartments.append(ApartmentIn(number, area, rooms, owners))
+        apartments.append(ApartmentIn(number, area, rooms, owners, since))
     living = sum((a.area_m2 for a in apartments), Decimal(0))
+    total = None
+    if record.get("total_area_m2") is not None:
+        total = _decimal(
+            record["total_area_m2"], "total_area_m2", positive=True, high=Decimal(10) ** 7
+        )
     fields = {
         "region": region,
         "district": district,
@@ -254,9 +276,13 @@ def _parse_building(
         "cadastral_passport": _bool(record, "cadastral_passport"),
         "solar_panels": solar_panels,
         "solar_transferred": solar_transferred,
+        # For a new building only: afterwards both follow the Apartment rows (the file may
+        # list fewer flats than the registry holds; see write.py).
         "living_area_m2": living,
-        "total_area_m2": living,
         "apartments_count": len(apartments),
+        # Turar-Joy's total floor area (common areas included), when the line gives it.
+        # A new building without it starts at its living area; an existing one keeps its own.
+        "total_area_m2": total,
     }
     return BuildingIn(line, cadastral, fields, apartments)
 
@@ -302,6 +328,18 @@ def _parse_owners(raw: Any) -> list[tuple[str, str, Fraction]] | None:
     return owners
 
 
+def _owners_since(raw: dict[str, Any], owners: list[Any] | None) -> dt.date | None:
+    """The day the listed owners became the owners (optional; default: the import's day)."""
+    if raw.get("owners_since") is None:
+        return None
+    if owners is None:
+        raise LineError(_("owners_since: only with owners"))
+    since = _date(raw, "owners_since")
+    if since > timezone.localdate():
+        raise LineError(_("owners_since: cannot be in the future"))
+    return since
+
+
 @dataclass
 class Parsed:
     buildings: dict[str, BuildingIn] = field(default_factory=dict)
@@ -312,8 +350,9 @@ class Parsed:
 
 def _parse_assessment(record: dict[str, Any]) -> tuple[dt.date, dict[str, Any]]:
     assessed_on = _date(record, "assessed_on")
-    if assessed_on > dt.date.today():
-        raise LineError(_("assessed_on: cannot be in the future"))
+    date_problem = assessment_date_problem(assessed_on)
+    if date_problem:
+        raise LineError(f"assessed_on: {date_problem}")
     wear = _need(record, "wear")
     if not isinstance(wear, dict):
         raise LineError(_("wear: must be an object with a value per element"))
@@ -325,9 +364,12 @@ def _parse_assessment(record: dict[str, Any]) -> tuple[dt.date, dict[str, Any]]:
         if element == "elevators" and wear.get(element) is None:
             values[element] = None
             continue
-        values[element] = _decimal(
-            wear.get(element), f"wear.{element}", low=Decimal(0), high=Decimal(100), places=1
-        )
+        name = f"wear.{element}"
+        value = _decimal(wear.get(element), name, low=Decimal(0), high=Decimal(100), places=None)
+        problem = wear_problem(value)  # more than one decimal is refused, never rounded
+        if problem:
+            raise LineError(f"{name}: {problem}")
+        values[element] = value
     values["emergency"] = _bool(record, "emergency", False)
     return assessed_on, values
 
@@ -355,26 +397,6 @@ def _parse_land_plot(record: dict[str, Any]) -> dict[str, Any]:
         ):
             raise LineError(_("boundary: must be a GeoJSON Polygon"))
     return {"area_m2": area, "boundary": boundary}
-
-
-def _elevator_wear_errors(parsed: Parsed) -> list[dict[str, Any]]:
-    """A building with an elevator needs the elevators' wear (the file's value wins)."""
-    missing = {key: line for key, (line, v) in parsed.assessments.items() if v["elevators"] is None}
-    if not missing:
-        return []
-    with_elevator = {c for c, b in parsed.buildings.items() if b.fields["has_elevator"]}
-    from_registry = {c for c, _k in missing} - set(parsed.buildings)
-    if from_registry:
-        with_elevator |= set(
-            Building.objects.filter(
-                cadastral_number__in=from_registry, has_elevator=True
-            ).values_list("cadastral_number", flat=True)
-        )
-    return [
-        {"line": line, "error": "wear.elevators: " + str(MSG_NEEDS_ELEVATOR_WEAR)}
-        for (cadastral, _day), line in missing.items()
-        if cadastral in with_elevator
-    ]
 
 
 def parse_lines(
@@ -461,18 +483,10 @@ def parse_lines(
                         % {"number": cadastral},
                     }
                 )
-    errors.extend(_elevator_wear_errors(parsed))
-    if region_scope is not None:
-        # Existing buildings may not be moved into (or out of) the importer's region.
-        moving = Building.objects.filter(cadastral_number__in=list(parsed.buildings)).exclude(
-            region_id=region_scope
-        )
-        for cadastral in moving.values_list("cadastral_number", flat=True):
-            errors.append(
-                {
-                    "line": parsed.buildings[cadastral].line,
-                    "error": _("region: outside the region you may import for"),
-                }
-            )
+    errors.extend(registry_checks.registry_errors(parsed, region_scope=region_scope))
     errors.sort(key=lambda e: e["line"])
-    return parsed, errors
+    # One error a line, as for the checks of a single line: the first found.
+    first: dict[int, dict[str, Any]] = {}
+    for error in errors:
+        first.setdefault(error["line"], error)
+    return parsed, list(first.values())

@@ -7,7 +7,10 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Person
 from buildings.classification import reclassify_all
@@ -22,8 +25,21 @@ from buildings.models import (
     Ownership,
     account_number_for,
 )
-from buildings.services import ownership_replace
+from buildings.services import building_totals_refresh, ownership_replace
 from buildings.turarjoy.parse import ImportReport, Parsed, Progress, parse_lines
+
+# An apartment, the owners the file lists for it, and the day they own it from.
+OwnersIn = tuple[Apartment, list[tuple[str, str, Fraction]], dt.date]
+MISSING_SHOWN = 20  # flat numbers named in a warning's text; the list has them all
+
+
+class Refused(Exception):
+    """A line that validation passed but the write refused (a concurrent change of the
+    same rows); raised inside the transaction so that nothing is written."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        self.errors = errors
+        super().__init__(errors)
 
 
 def turar_joy_import(
@@ -38,24 +54,35 @@ def turar_joy_import(
     if errors:
         report.errors = errors
         return report
-    with transaction.atomic():
-        touched = _write_buildings(parsed, report, progress)
-        ids = dict(
-            Building.objects.filter(
-                cadastral_number__in=set(parsed.buildings)
-                | {key[0] for key in parsed.assessments}
-                | {key[0] for key in parsed.consumption}
-                | set(parsed.land_plots)
-            ).values_list("cadastral_number", "id")
-        )
-        touched |= _write_assessments(parsed, ids, report)
-        _write_consumption(parsed, ids, report)
-        _write_land_plots(parsed, ids, report)
-        if touched:
-            reclassify_all(building_ids=sorted(touched))
+    try:
+        with transaction.atomic():
+            _write(parsed, report, progress)
+    except Refused as exc:
+        return ImportReport(errors=exc.errors)
     return report
 
 
+def _write(parsed: Parsed, report: ImportReport, progress: Progress | None) -> None:
+    touched = _write_buildings(parsed, report, progress)
+    ids = dict(
+        Building.objects.filter(
+            cadastral_number__in=set(parsed.buildings)
+            | {key[0] for key in parsed.assessments}
+            | {key[0] for key in parsed.consumption}
+            | set(parsed.land_plots)
+        ).values_list("cadastral_number", "id")
+    )
+    touched |= _write_assessments(parsed, ids, report)
+    _write_consumption(parsed, ids, report)
+    _write_land_plots(parsed, ids, report)
+    if touched:
+        reclassify_all(building_ids=sorted(touched))
+
+
+# Fields the file sets on an existing building. apartments_count and living_area_m2 are
+# not among them: they follow the Apartment rows (building_totals_refresh), which may be
+# more than the file lists, since the import never deletes an apartment. total_area_m2 is
+# set only when the line gives it (TOTAL_AREA).
 BUILDING_FIELDS = (
     "region",
     "district",
@@ -63,8 +90,8 @@ BUILDING_FIELDS = (
     "cadastral_passport",
     "solar_panels",
     "solar_transferred",
-    "total_area_m2",
 )
+TOTAL_AREA = "total_area_m2"
 
 
 def _chunks(items: list[Any], size: int = 1000) -> Iterable[list[Any]]:
@@ -98,7 +125,14 @@ def _write_buildings(parsed: Parsed, report: ImportReport, progress: Progress | 
             district.save()
     touched: set[int] = set()
     new = [
-        Building(cadastral_number=c, **parsed.buildings[c].fields)
+        Building(
+            cadastral_number=c,
+            **{
+                **parsed.buildings[c].fields,
+                TOTAL_AREA: parsed.buildings[c].fields[TOTAL_AREA]
+                or parsed.buildings[c].fields["living_area_m2"],
+            },
+        )
         for c in cadastrals
         if c not in existing
     ]
@@ -111,6 +145,8 @@ def _write_buildings(parsed: Parsed, report: ImportReport, progress: Progress | 
     for cadastral, building in existing.items():
         fields = parsed.buildings[cadastral].fields
         diff = [f for f in BUILDING_FIELDS if getattr(building, f) != fields[f]]
+        if fields[TOTAL_AREA] is not None and building.total_area_m2 != fields[TOTAL_AREA]:
+            diff.append(TOTAL_AREA)
         if diff:
             if "has_elevator" in diff:
                 touched.add(building.pk)
@@ -120,7 +156,7 @@ def _write_buildings(parsed: Parsed, report: ImportReport, progress: Progress | 
         by_cadastral[cadastral] = building
     changed_ids = {b.pk for b in changed}
     if changed:
-        Building.objects.bulk_update(changed, BUILDING_FIELDS, batch_size=500)
+        Building.objects.bulk_update(changed, [*BUILDING_FIELDS, TOTAL_AREA], batch_size=500)
     # Apartments: new ones get account numbers; changed ones are updated in place.
     current: dict[int, dict[str, Apartment]] = {}
     for chunk in _chunks([b.pk for b in existing.values()]):
@@ -133,14 +169,20 @@ def _write_buildings(parsed: Parsed, report: ImportReport, progress: Progress | 
                 owners_by_pinfl.setdefault(pinfl, name)
     persons = _persons_for(owners_by_pinfl) if owners_by_pinfl else {}
     new_apartments: list[Apartment] = []
-    new_owners: list[tuple[Apartment, list[tuple[str, str, Fraction]]]] = []
+    new_owners: list[OwnersIn] = []
     apt_updates: list[Apartment] = []
-    replace_owners: list[tuple[Apartment, list[tuple[str, str, Fraction]]]] = []
+    replace_owners: list[OwnersIn] = []
+    owner_lines: dict[int, tuple[int, int]] = {}  # apartment id → (line, index in the line)
+    today = timezone.localdate()  # the registry's day is Asia/Tashkent's
     for done, (cadastral, item) in enumerate(parsed.buildings.items(), start=1):
         building = by_cadastral[cadastral]
         have = current.get(building.pk, {})
+        listed = {apt_in.number for apt_in in item.apartments}
+        missing = sorted((n for n in have if n not in listed), key=_flat_order)
+        if missing:
+            report.warnings.append(_missing_flats_warning(item.line, cadastral, missing))
         next_index = 1 + max((int(a.account_number[7:11]) for a in have.values()), default=0)
-        for apt_in in item.apartments:
+        for index, apt_in in enumerate(item.apartments):
             found = have.get(apt_in.number)
             if found is None:
                 apt = Apartment(
@@ -153,7 +195,7 @@ def _write_buildings(parsed: Parsed, report: ImportReport, progress: Progress | 
                 next_index += 1
                 new_apartments.append(apt)
                 if apt_in.owners:
-                    new_owners.append((apt, apt_in.owners))
+                    new_owners.append((apt, apt_in.owners, apt_in.owners_since or today))
                 if building.cadastral_number in existing:
                     changed_ids.add(building.pk)
                 continue
@@ -163,13 +205,17 @@ def _write_buildings(parsed: Parsed, report: ImportReport, progress: Progress | 
                 apt_updates.append(apt)
                 changed_ids.add(building.pk)
             if apt_in.owners is not None:
-                replace_owners.append((apt, apt_in.owners))
+                replace_owners.append((apt, apt_in.owners, apt_in.owners_since or today))
+                owner_lines[apt.pk] = (item.line, index)
         if progress and done % 1000 == 0:
             progress("buildings", done, len(parsed.buildings))
     Apartment.objects.bulk_create(new_apartments, batch_size=5000)
     if apt_updates:
         Apartment.objects.bulk_update(apt_updates, ["area_m2", "rooms"], batch_size=1000)
-    today = dt.date.today()
+    # The stored count and living area follow the rows, for every building of the file
+    # that was already in the registry (new ones got theirs from the file, which is all of
+    # their rows): one set-based UPDATE per 1000 buildings.
+    building_totals_refresh(building_ids=[b.pk for b in existing.values()])
     Ownership.objects.bulk_create(
         [
             Ownership(
@@ -177,24 +223,22 @@ def _write_buildings(parsed: Parsed, report: ImportReport, progress: Progress | 
                 person=persons[pinfl],
                 share_numerator=share.numerator,
                 share_denominator=share.denominator,
-                since=today,
+                since=since,
             )
-            for apt, owners in new_owners
+            for apt, owners, since in new_owners
             for pinfl, _name, share in owners
         ],
         batch_size=5000,
     )
     if replace_owners:
-        changed_ids |= _replace_owners(replace_owners, persons, today)
+        changed_ids |= _replace_owners(replace_owners, persons, owner_lines)
     report.updated["building"] += len(changed_ids)
     report.unchanged += len(existing) - len(changed_ids)
     return touched
 
 
 def _replace_owners(
-    items: list[tuple[Apartment, list[tuple[str, str, Fraction]]]],
-    persons: dict[str, Person],
-    today: dt.date,
+    items: list[OwnersIn], persons: dict[str, Person], lines: dict[int, tuple[int, int]]
 ) -> set[int]:
     current: dict[int, set[tuple[str, Fraction]]] = {}
     apartment_ids = [item[0].pk for item in items]
@@ -205,14 +249,41 @@ def _replace_owners(
         for apt_id, pinfl, num, den in rows:
             current.setdefault(apt_id, set()).add((pinfl, Fraction(num, den)))
     changed: set[int] = set()
-    for apt, owners in items:
+    for apt, owners, since in items:
         wanted = {(pinfl, share) for pinfl, _n, share in owners}
         if current.get(apt.pk, set()) != wanted:
-            ownership_replace(
-                apartment=apt, owners=[(persons[p], s) for p, _n, s in owners], since=today
-            )
+            # Refuses a change dated before recorded history; parse_lines has already
+            # reported every such flat, so this is the guard (a concurrent change).
+            try:
+                ownership_replace(
+                    apartment=apt, owners=[(persons[p], s) for p, _n, s in owners], since=since
+                )
+            except ValidationError as exc:
+                line, index = lines[apt.pk]
+                raise Refused(
+                    [{"line": line, "error": f"apartments[{index}].owners: {exc.messages[0]}"}]
+                ) from None
             changed.add(apt.building_id)
     return changed
+
+
+def _flat_order(number: str) -> tuple[int, int | str]:
+    """Flat numbers in the order people count them: 2 before 10, then the rest by text."""
+    return (0, int(number)) if number.isdigit() else (1, number)
+
+
+def _missing_flats_warning(line: int, cadastral: str, missing: list[str]) -> dict[str, Any]:
+    shown = ", ".join(missing[:MISSING_SHOWN]) + (" …" if len(missing) > MISSING_SHOWN else "")
+    return {
+        "line": line,
+        "cadastral_number": cadastral,
+        "missing_apartments": missing,
+        "warning": _(
+            "apartments: %(n)s apartment(s) of the registry are not in this file and were "
+            "kept (the import never deletes an apartment): %(numbers)s"
+        )
+        % {"n": len(missing), "numbers": shown},
+    }
 
 
 def _write_assessments(parsed: Parsed, ids: dict[str, int], report: ImportReport) -> set[int]:

@@ -261,3 +261,28 @@ def test_a_regional_inspector_cannot_change_the_policy(client, cast) -> None:
     )
     assert response.status_code == 403
     assert policy_row().yellow_overall == Decimal("40.0")
+
+
+@pytest.mark.parametrize("value", [Decimal("60.04"), 60.04, "60.05"])
+def test_the_service_refuses_a_wear_with_more_than_one_decimal(make_building, value) -> None:
+    """The same rule as the import: refused, never rounded to 60.0 (which is not > 60)."""
+    from buildings.services import MSG_WEAR_TOO_PRECISE
+
+    building = make_building()
+    with pytest.raises(ValidationError) as exc:
+        assessment_record(
+            building=building, assessed_on=dt.date(2026, 1, 1), wear={e: value for e in ELEMENTS}
+        )
+    assert exc.value.message_dict["walls"] == [str(MSG_WEAR_TOO_PRECISE % {"value": value})]
+    assert not ConditionAssessment.objects.filter(building=building).exists()
+
+
+def test_the_service_refuses_an_assessment_dated_after_today(make_building) -> None:
+    from django.utils import timezone
+
+    building = make_building()
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as exc:
+        assessment_record(building=building, assessed_on=tomorrow, wear=wear())
+    assert "assessed_on" in exc.value.message_dict
+    assert not ConditionAssessment.objects.filter(building=building).exists()

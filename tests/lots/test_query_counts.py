@@ -39,7 +39,7 @@ def _grow(cast: Cast, town, n: int, start: int) -> Lot:
             code=f"UZ-TK-Q{i:02d}",
             region=cast.region,
             status=LotStatus.APPROVED,
-            manager=ManagementCompanyFactory(status=RegisterStatus.REGISTERED),
+            manager=ManagementCompanyFactory.create(status=RegisterStatus.REGISTERED),
         )
         LotBuilding.objects.bulk_create([LotBuilding(lot=lot, building=b) for b in buildings])
         for b in buildings:

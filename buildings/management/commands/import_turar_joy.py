@@ -35,6 +35,8 @@ class Command(BaseCommand):
         else:
             for error in report.errors:
                 self.stdout.write(f"line {error['line']}: {error['error']}")
+            for warning in report.warnings:
+                self.stdout.write(f"line {warning['line']}: {warning['warning']}")
             if report.ok:
                 self.stdout.write(
                     f"created {report.created}, updated {report.updated}, "
