@@ -18,12 +18,17 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
 
 from buildings.classification import policy_current, tenths
 from buildings.models import ELEMENTS, STRUCTURAL, Building, Classification
-from lots.models import Lot, ProgramItem, UnitCost
+from lots.errors import LotError
+from lots.models import Lot, LotStatus, ProgramItem, UnitCost
 
 YEARS = (1, 2, 3, 4, 5)
+MSG_NOT_A_DRAFT_PROGRAM = _(
+    "The program of lot %(lot)s is no longer a draft; it is not generated again."
+)
 
 
 def unit_costs() -> dict[str, tuple[str, int]]:
@@ -85,7 +90,13 @@ def program_generate(*, lot: Lot) -> list[ProgramItem]:
     edits the item. An emergency building that already has items keeps exactly those.
 
     The order of the items and the years they take: see ``schedule``.
+
+    Only a draft program is generated: a proposed one changes item by item (a new approval
+    round), an approved one only by amendments.
     """
+    status = Lot.objects.values_list("status", flat=True).get(pk=lot.pk)
+    if status != LotStatus.DRAFT:
+        raise LotError(MSG_NOT_A_DRAFT_PROGRAM % {"lot": lot.code})
     ProgramItem.objects.filter(lot=lot).delete()
     policy = policy_current()
     costs = unit_costs()

@@ -11,7 +11,7 @@ from typing import Any
 from buildings.models import Building
 from buildings.services import assessment_record
 from lots.models import Lot, LotBuilding, ProgramItem
-from lots.program import YEARS, yearly_budget
+from lots.program import YEARS, lot_area_m2, yearly_budget
 from tests.buildings.conftest import wear
 
 DAY = dt.date(2026, 1, 1)
@@ -31,11 +31,7 @@ def lot_of(
 ) -> tuple[Lot, list[Building]]:
     """A draft lot of freshly assessed buildings, in the order of ``specs``."""
     buildings = [make_building(flats=1, living_area_m2=Decimal(s.area_m2)) for s in specs]
-    lot = Lot.objects.create(
-        code=code,
-        region=buildings[0].region,
-        area_m2=Decimal(sum(s.area_m2 for s in specs)),
-    )
+    lot = Lot.objects.create(code=code, region=buildings[0].region)
     LotBuilding.objects.bulk_create([LotBuilding(lot=lot, building=b) for b in buildings])
     for b, s in zip(buildings, specs, strict=True):
         assessment_record(building=b, assessed_on=DAY, wear=wear(**s.wear), emergency=s.emergency)
@@ -45,7 +41,7 @@ def lot_of(
 
 def budget_set(lot: Lot, tiyin: int) -> None:
     """Set the lot's tariff so that one year's expected contributions are exactly ``tiyin``."""
-    months_m2 = int(lot.area_m2) * 12
+    months_m2 = int(lot_area_m2(lot)) * 12
     assert tiyin % months_m2 == 0, "pick a budget the tariff can make exactly"
     Lot.objects.filter(pk=lot.pk).update(tariff_tiyin_per_m2=tiyin // months_m2)
     lot.refresh_from_db()

@@ -238,3 +238,17 @@ def test_the_history_shows_officials_by_role_and_district_not_by_login(
     assert "other-council@demo.uz" not in page
     assert "District council member, Yunusobod tumani" in page
     assert "District council member, Chilonzor tumani" in page
+
+
+@pytest.mark.parametrize("status", [LotStatus.PROPOSED, LotStatus.APPROVED, LotStatus.MANAGED])
+def test_a_program_past_draft_is_never_generated_again(
+    two_district_lot: Lot, status: LotStatus
+) -> None:
+    lot = two_district_lot
+    Lot.objects.filter(pk=lot.pk).update(status=status)
+    before = list(ProgramItem.objects.filter(lot=lot).values_list("pk", "year", "cost_tiyin"))
+    with pytest.raises(LotError):
+        program_generate(lot=lot)
+    assert (
+        list(ProgramItem.objects.filter(lot=lot).values_list("pk", "year", "cost_tiyin")) == before
+    )

@@ -35,16 +35,15 @@ def _grow(cast: Cast, town, n: int, start: int) -> Lot:
     lot = None
     for i in range(start, start + n):
         buildings = town(district("UZ-TK", "Yunusobod tumani"), 3, flats=5)
-        lot = Lot.objects.create(
-            code=f"UZ-TK-Q{i:02d}",
-            region=cast.region,
-            status=LotStatus.APPROVED,
-            manager=ManagementCompanyFactory.create(status=RegisterStatus.REGISTERED),
-        )
+        lot = Lot.objects.create(code=f"UZ-TK-Q{i:02d}", region=cast.region)
         LotBuilding.objects.bulk_create([LotBuilding(lot=lot, building=b) for b in buildings])
         for b in buildings:
             assessment_record(building=b, assessed_on=dt.date(2026, 1, 1), wear=wear(roof=72))
         program_generate(lot=lot)
+        Lot.objects.filter(pk=lot.pk).update(
+            status=LotStatus.APPROVED,
+            manager=ManagementCompanyFactory.create(status=RegisterStatus.REGISTERED),
+        )
     assert lot is not None
     return lot
 
