@@ -252,3 +252,29 @@ def test_a_program_past_draft_is_never_generated_again(
     assert (
         list(ProgramItem.objects.filter(lot=lot).values_list("pk", "year", "cost_tiyin")) == before
     )
+
+
+def test_the_council_proposes_and_decides_an_amendment_on_the_lot_page(
+    client, cast: Cast, two_district_lot: Lot
+) -> None:
+    lot = two_district_lot
+    _approve_by_both(cast, lot)
+    item = ProgramItem.objects.filter(lot=lot).order_by("pk").first()
+    assert item is not None
+    client.force_login(cast.users["council"])
+    page = client.get(f"/lots/{lot.pk}/").content.decode()
+    assert f"/lots/{lot.pk}/program/{item.pk}/amend/" in page
+    response = client.post(
+        f"/lots/{lot.pk}/program/{item.pk}/amend/",
+        {"year": "5", "cost_som": "700", "reason": "Smeta"},
+    )
+    assert response.status_code == 302
+    amendment = ProgramAmendment.objects.get(item=item)
+    assert (amendment.new_year, amendment.new_cost_tiyin) == (5, 70_000)
+    response = client.post(
+        f"/lots/{lot.pk}/amendments/{amendment.pk}/decide/", {"decision": "approve"}
+    )
+    assert response.status_code == 302
+    assert amendment.decisions.count() == 1
+    item.refresh_from_db()
+    assert item.year != 5  # Chilonzor has not decided yet
