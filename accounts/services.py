@@ -59,7 +59,11 @@ def person_login_link(*, person: Person, user: User | None, by: User, reason: st
     if user is not None and Person.objects.filter(user=user).exclude(pk=person.pk).exists():
         raise AccountsError(str(MSG_LOGIN_TAKEN))
     person.user = user
-    person.save(update_fields=["user"])
+    try:
+        with transaction.atomic():
+            person.save(update_fields=["user"])
+    except IntegrityError:  # linked to another person at the same moment
+        raise AccountsError(str(MSG_LOGIN_TAKEN)) from None
     LoginLink.objects.create(
         person=person, previous_user=previous, user=user, by=by, reason=reason.strip()
     )

@@ -6,14 +6,10 @@ two opposite actions never deadlock, and every rule is re-checked under the lock
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from functools import partial
 
 import pytest
-from django.db import connection
 
-from lots.errors import LotError
 from lots.forming import lots_form
 from lots.models import (
     AmendmentStatus,
@@ -34,35 +30,10 @@ from lots.services import (
     program_item_update,
 )
 from mening_uyim.demo import Cast
+from tests.concurrency import race
 from tests.lots.conftest import district
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(*actions: Callable[[], object]) -> list[str]:
-    """Run the actions at the same moment, each in its own thread and connection; return
-    "ok" or the error of each (a LotError's message, or the exception's type and text)."""
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[str] = [""] * len(actions)
-
-    def run(i: int, action: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            action()
-            outcomes[i] = "ok"
-        except LotError as exc:
-            outcomes[i] = "refused: " + exc.message
-        except Exception as exc:
-            outcomes[i] = f"error: {type(exc).__name__}: {exc}"
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 def _lots_of(cast: Cast, town, *, n: int, code: str) -> list[Lot]:
@@ -231,3 +202,49 @@ def test_two_councils_approving_an_amendment_at_once_apply_it_once(cast: Cast, t
     )
     assert sorted(o.split(":")[0] for o in outcomes) == ["ok", "refused"], outcomes
     assert ProgramAmendment.objects.filter(item=item, status=AmendmentStatus.OPEN).count() == 1
+
+
+def test_two_inspectors_removing_an_mc_at_once_remove_it_once(cast: Cast) -> None:
+    import datetime as dt
+
+    from accounts.models import Role
+    from accounts.services import membership_grant
+    from lots.services import mc_remove_from_register
+    from organizations.models import Removal
+    from tests.factories import UserFactory
+
+    lot = Lot.objects.create(
+        code="UZ-TK-F-1", region=cast.region, status=LotStatus.MANAGED, manager=cast.mc
+    )
+    national = UserFactory.create()
+    membership_grant(user=national, role=Role.INSPECTOR, region_id=None)
+    outcomes = race(
+        *(
+            partial(
+                mc_remove_from_register,
+                mc=cast.mc,
+                reason="Ijara shartnomasi",
+                removed_on=dt.date(2026, 11, 30),
+                inspector=who,
+            )
+            for who in (cast.users["inspector"], national)
+        )
+    )
+    assert sorted(o.split(":")[0] for o in outcomes) == ["ok", "refused"], outcomes
+    assert Removal.objects.filter(company=cast.mc).count() == 1
+    assert lot.history.filter(to_status=LotStatus.REELECTION).count() == 1
+
+
+def test_two_inspectors_verifying_an_application_at_once_decide_once(cast: Cast) -> None:
+    from organizations.models import RegisterStatus
+    from organizations.services import mc_verify
+    from tests.factories import ManagementCompanyFactory
+
+    mc = ManagementCompanyFactory.create(status=RegisterStatus.APPLIED)
+    outcomes = race(
+        partial(mc_verify, mc=mc, inspector=cast.users["inspector"], accept=True),
+        partial(mc_verify, mc=mc, inspector=cast.users["other_inspector"], accept=False),
+    )
+    assert sorted(o.split(":")[0] for o in outcomes) == ["ok", "refused"], outcomes
+    mc.refresh_from_db()
+    assert mc.status in (RegisterStatus.REGISTERED, RegisterStatus.REJECTED)
