@@ -20,6 +20,7 @@ from accounts.models import Person, User
 from buildings.classification import building_reclassify, reclassify_all
 from buildings.integrity import apartments_count_of_rows, living_area_of_rows
 from buildings.models import (
+    BUILDING_FACT_FIELDS,
     ELEMENTS,
     Apartment,
     Building,
@@ -403,14 +404,7 @@ BUILDING_EDITABLE = (
     "region",
     "district",
     "cadastral_number",
-    "address",
-    "lat",
-    "lon",
-    "year_built",
-    "floors",
-    "entrances",
-    "wall_material",
-    "has_elevator",
+    *BUILDING_FACT_FIELDS,
     "management_method",
     "manager",
     "manager_name",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -88,16 +91,32 @@ def _fail(request: HttpRequest, lot: Lot, message: str) -> HttpResponse:
     return response
 
 
+def _act(request: HttpRequest, lot: Lot, action: Callable[[], object], done: str) -> HttpResponse:
+    """Run a council or MC action: back to the lot page with its success, or with the
+    service's reason for refusing (303, nothing written)."""
+    try:
+        action()
+    except LotError as exc:
+        return _fail(request, lot, exc.message)
+    messages.success(request, done)
+    return redirect("lots:detail", lot.pk)
+
+
+def _invalid(request: HttpRequest, lot: Lot, form: forms.Form) -> HttpResponse:
+    return _fail(request, lot, " ".join(str(e) for errs in form.errors.values() for e in errs))
+
+
 @login_required
 @require_POST
 def propose(request: HttpRequest, pk: int) -> HttpResponse:
     lot = selectors.lot_for(request.user, pk)
-    try:
-        lot_propose(lot=lot, by=cast(User, request.user), comment=request.POST.get("comment", ""))
-    except LotError as exc:
-        return _fail(request, lot, exc.message)
-    messages.success(request, _("The lot was proposed for approval."))
-    return redirect("lots:detail", lot.pk)
+    by, comment = cast(User, request.user), request.POST.get("comment", "")[:2000]
+    return _act(
+        request,
+        lot,
+        partial(lot_propose, lot=lot, by=by, comment=comment),
+        _("The lot was proposed for approval."),
+    )
 
 
 @login_required
@@ -106,18 +125,15 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     lot = selectors.lot_for(request.user, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        return _fail(request, lot, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    try:
-        lot_decide(
-            lot=lot,
-            by=cast(User, request.user),
-            approve=form.cleaned_data["decision"] == "approve",
-            comment=form.cleaned_data["comment"],
-        )
-    except LotError as exc:
-        return _fail(request, lot, exc.message)
-    messages.success(request, _("Your council's decision was recorded."))
-    return redirect("lots:detail", lot.pk)
+        return _invalid(request, lot, form)
+    action = partial(
+        lot_decide,
+        lot=lot,
+        by=cast(User, request.user),
+        approve=form.cleaned_data["decision"] == "approve",
+        comment=form.cleaned_data["comment"],
+    )
+    return _act(request, lot, action, _("Your council's decision was recorded."))
 
 
 @login_required
@@ -133,36 +149,29 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(
         selectors.lots_visible_to(request.user), pk=form.cleaned_data["to_lot"]
     )
-    try:
-        lot_building_move(building=building, to_lot=target, by=cast(User, request.user))
-    except LotError as exc:
-        return _fail(request, lot, exc.message)
-    messages.success(
-        request,
-        _("%(building)s moved to %(lot)s.") % {"building": building.address, "lot": target.code},
-    )
-    return redirect("lots:detail", lot.pk)
+    by = cast(User, request.user)
+    action = partial(lot_building_move, building=building, to_lot=target, by=by)
+    done = _("%(building)s moved to %(lot)s.") % {"building": building.address, "lot": target.code}
+    return _act(request, lot, action, done)
 
 
 @login_required
 @require_POST
 def program_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """A council edits an item of a draft or proposed program."""
     lot = selectors.lot_for(request.user, pk)
     item = get_object_or_404(ProgramItem.objects.select_related("lot"), pk=item_pk, lot=lot)
     form = ProgramItemForm(request.POST)
     if not form.is_valid():
-        return _fail(request, lot, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    try:
-        program_item_update(
-            item=item,
-            year=form.cleaned_data["year"],
-            cost_tiyin=form.cleaned_data["cost_som"] * TIYIN_PER_SOM,
-            by=cast(User, request.user),
-        )
-    except LotError as exc:
-        return _fail(request, lot, exc.message)
-    messages.success(request, _("The program was updated."))
-    return redirect("lots:detail", lot.pk)
+        return _invalid(request, lot, form)
+    action = partial(
+        program_item_update,
+        item=item,
+        year=form.cleaned_data["year"],
+        cost_tiyin=form.cleaned_data["cost_som"] * TIYIN_PER_SOM,
+        by=cast(User, request.user),
+    )
+    return _act(request, lot, action, _("The program was updated."))
 
 
 @login_required
@@ -173,19 +182,18 @@ def program_amend(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = get_object_or_404(ProgramItem.objects.select_related("lot"), pk=item_pk, lot=lot)
     form = AmendmentForm(request.POST)
     if not form.is_valid():
-        return _fail(request, lot, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    try:
-        program_amendment_propose(
-            item=item,
-            year=form.cleaned_data["year"],
-            cost_tiyin=form.cleaned_data["cost_som"] * TIYIN_PER_SOM,
-            reason=form.cleaned_data["reason"],
-            by=cast(User, request.user),
-        )
-    except LotError as exc:
-        return _fail(request, lot, exc.message)
-    messages.success(request, _("The amendment was proposed; every council of the lot decides."))
-    return redirect("lots:detail", lot.pk)
+        return _invalid(request, lot, form)
+    action = partial(
+        program_amendment_propose,
+        item=item,
+        year=form.cleaned_data["year"],
+        cost_tiyin=form.cleaned_data["cost_som"] * TIYIN_PER_SOM,
+        reason=form.cleaned_data["reason"],
+        by=cast(User, request.user),
+    )
+    return _act(
+        request, lot, action, _("The amendment was proposed; every council of the lot decides.")
+    )
 
 
 @login_required
@@ -195,15 +203,12 @@ def amendment_decide(request: HttpRequest, pk: int, amendment_pk: int) -> HttpRe
     amendment = get_object_or_404(ProgramAmendment, pk=amendment_pk, lot=lot)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        return _fail(request, lot, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    try:
-        program_amendment_decide(
-            amendment=amendment,
-            by=cast(User, request.user),
-            approve=form.cleaned_data["decision"] == "approve",
-            comment=form.cleaned_data["comment"],
-        )
-    except LotError as exc:
-        return _fail(request, lot, exc.message)
-    messages.success(request, _("Your council's decision was recorded."))
-    return redirect("lots:detail", lot.pk)
+        return _invalid(request, lot, form)
+    action = partial(
+        program_amendment_decide,
+        amendment=amendment,
+        by=cast(User, request.user),
+        approve=form.cleaned_data["decision"] == "approve",
+        comment=form.cleaned_data["comment"],
+    )
+    return _act(request, lot, action, _("Your council's decision was recorded."))
