@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import roles_of
 from buildings import selectors
-from buildings.filters import MSG_BAD_ID, registry_filter_parse
+from buildings.filters import bad_id, registry_filter_parse
 from buildings.models import (
     BUILDING_PUBLIC_FIELDS,
     ELEMENTS,
@@ -133,7 +133,7 @@ class AssessmentList(generics.ListAPIView[ConditionAssessment]):
             building = optional_id(value)
         except BadId:
             raise serializers.ValidationError(
-                {"building": [str(MSG_BAD_ID % {"value": value, "field": "building"})]}
+                {"building": [bad_id(str(value), "building")]}
             ) from None
         if building is not None:
             qs = qs.filter(building_id=building)

@@ -13,8 +13,20 @@ from django.utils.translation import gettext_lazy as _
 from buildings.models import Classification
 from core.ids import BadId, optional_id
 
-MSG_BAD_ID = _("“%(value)s” is not a valid %(field)s id; the filter was ignored.")
+MSG_BAD_ID = _("“%(value)s” is not a valid id of a %(field)s.")
 MSG_BAD_CHOICE = _("“%(value)s” is not a valid %(field)s; choose one of: %(choices)s.")
+MSG_IGNORED = _("The filter was ignored.")
+FIELD_LABELS = {
+    "region": _("region"),
+    "district": _("district"),
+    "building": _("building"),
+    "class": _("class"),
+    "classification": _("class"),
+}
+
+
+def bad_id(value: str, field: str) -> str:
+    return str(MSG_BAD_ID % {"value": value, "field": FIELD_LABELS.get(field, field)})
 
 
 @dataclass
@@ -37,18 +49,22 @@ def registry_filter_parse(
         try:
             result.region_id = optional_id(region)
         except BadId:
-            result.errors["region"] = str(MSG_BAD_ID % {"value": region, "field": "region"})
+            result.errors["region"] = bad_id(region, "region")
     district = str(params.get("district") or "").strip()[:40]
     try:
         result.district_id = optional_id(district)
     except BadId:
-        result.errors["district"] = str(MSG_BAD_ID % {"value": district, "field": "district"})
+        result.errors["district"] = bad_id(district, "district")
     klass = str(params.get(class_param) or "").strip()[:20]
     if klass in Classification.values:
         result.klass = klass
     elif klass:
         result.errors[class_param] = str(
             MSG_BAD_CHOICE
-            % {"value": klass, "field": class_param, "choices": ", ".join(Classification.values)}
+            % {
+                "value": klass,
+                "field": FIELD_LABELS[class_param],
+                "choices": ", ".join(Classification.values),
+            }
         )
     return result

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from buildings import selectors
 from buildings.charts import month_bars, wear_bars
 from buildings.classification import classify, policy_current, tenths
-from buildings.filters import registry_filter_parse
+from buildings.filters import MSG_IGNORED, registry_filter_parse
 from buildings.models import ELEMENT_LABELS, ELEMENTS, STRUCTURAL, Classification
 
 
@@ -93,7 +93,7 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def building_list(request: HttpRequest) -> HttpResponse:
     filters = registry_filter_parse(request.GET)
     for error in filters.errors.values():  # a bad filter is ignored, and the page says so
-        messages.warning(request, error)
+        messages.warning(request, f"{error} {MSG_IGNORED}")
     qs = selectors.buildings_filtered(filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     region = filters.region_code or (str(filters.region_id) if filters.region_id else "")

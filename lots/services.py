@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from accounts.permissions import roles_of
 from buildings.models import Apartment, Building
+from core.money import format_som
 from lots import policies
 from lots.errors import LotError
 from lots.models import (
@@ -42,6 +43,7 @@ MSG_NOT_DRAFT = _("Only draft lots can be changed; this lot is %(status)s.")
 MSG_NOT_YOUR_DISTRICT = _("Only the council of a district with buildings in the lot may do this.")
 MSG_BUILDING_NOT_IN_DISTRICT = _("You may move buildings of your own district only.")
 MSG_NOT_IN_A_LOT = _("The building is not in a lot.")
+MSG_MOVED_MEANWHILE = _("The building was moved meanwhile; reload the page and try again.")
 MSG_OTHER_REGION = _("A lot stays within one region.")
 MSG_SAME_LOT = _("The building is already in this lot.")
 MSG_TOO_SMALL = _(
@@ -59,7 +61,7 @@ MSG_PROGRAM_FROZEN = _(
     "The program of lot %(lot)s is approved and frozen; propose an amendment instead."
 )
 MSG_NEW_ROUND = _(
-    "Program changed (%(item)s: year %(year)s, %(cost)s tiyin): approval round %(round)s "
+    "Program changed (%(item)s: year %(year)s, %(cost)s): approval round %(round)s "
     "begins; earlier approvals no longer count."
 )
 MSG_AMEND_NOT_ALLOWED = _(
@@ -72,7 +74,7 @@ MSG_AMEND_OPEN = _("This item already has an amendment awaiting the councils.")
 MSG_AMEND_NOT_OPEN = _("This amendment is no longer awaiting decisions.")
 MSG_AMEND_DECIDED = _("Your council has already decided on this amendment.")
 MSG_AMEND_PROPOSED = _(
-    "Amendment #%(n)s proposed: %(item)s, year %(y0)s → %(y1)s, %(c0)s → %(c1)s tiyin."
+    "Amendment #%(n)s proposed: %(item)s, year %(y0)s → %(y1)s, %(c0)s → %(c1)s."
 )
 MSG_AMEND_APPROVED = _("Amendment #%(n)s approved by every council and in force.")
 MSG_AMEND_REJECTED = _("Amendment #%(n)s rejected.")
@@ -227,7 +229,7 @@ def lot_building_move(*, building: Building, to_lot: Lot, by: User) -> None:
     }
     membership = LotBuilding.objects.select_for_update().get(building=building)
     if membership.lot_id != from_id:  # moved meanwhile: the locks taken are not the right ones
-        raise LotError(MSG_NOT_DRAFT % {"status": _("changed meanwhile")})
+        raise LotError(MSG_MOVED_MEANWHILE)
     from_lot, to_lot = lots[from_id], lots[to_lot.pk]
     building = Building.objects.get(pk=building.pk)
     district = _council_district(by, from_lot)
@@ -350,7 +352,12 @@ def program_item_update(*, item: ProgramItem, year: int, cost_tiyin: int, by: Us
             by=by,
             comment=str(
                 MSG_NEW_ROUND
-                % {"item": item.work, "year": year, "cost": cost_tiyin, "round": lot.approval_round}
+                % {
+                    "item": item.work,
+                    "year": year,
+                    "cost": format_som(cost_tiyin),
+                    "round": lot.approval_round,
+                }
             ),
         )
     return item
@@ -397,8 +404,8 @@ def program_amendment_propose(
                 "item": item.work,
                 "y0": item.year,
                 "y1": year,
-                "c0": item.cost_tiyin,
-                "c1": cost_tiyin,
+                "c0": format_som(item.cost_tiyin),
+                "c1": format_som(cost_tiyin),
             }
         ),
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from buildings.models import Apartment, Building
+from core.money import format_som
 from lots.models import (
     AmendmentStatus,
     CouncilDecision,
@@ -76,7 +77,7 @@ def test_an_edit_after_one_approval_starts_a_new_round(cast: Cast, two_district_
     assert last is not None
     # "earlier approvals no longer count", in whatever language is active
     assert last.comment == str(
-        MSG_NEW_ROUND % {"item": item.work, "year": 3, "cost": 777_00, "round": 2}
+        MSG_NEW_ROUND % {"item": item.work, "year": 3, "cost": format_som(777_00), "round": 2}
     )
     lot_decide(lot=lot, by=cast.users["other_council"], approve=True)
     lot.refresh_from_db()
