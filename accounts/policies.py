@@ -13,8 +13,7 @@ from django.db.models import Q
 
 from accounts.models import Person
 from accounts.permissions import UserRoles
-
-NOTHING = Q(pk__in=[])
+from core.scopes import NOTHING
 
 
 def admin_access(roles: UserRoles) -> bool:

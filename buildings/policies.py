@@ -12,8 +12,7 @@ from django.db.models import Q
 
 from accounts.permissions import UserRoles
 from buildings.models import Building
-
-NOTHING = Q(pk__in=[])
+from core.scopes import NOTHING
 
 
 def oversight_q(roles: UserRoles, path: str = "region_id") -> Q:

@@ -15,10 +15,9 @@ from accounts.models import Role
 from accounts.permissions import UserRoles
 from buildings.models import Building
 from buildings.policies import oversight_q
+from core.scopes import NOTHING
 from lots.models import OPEN_TO_OWNERS, PROGRAM_EDITABLE, Lot
 from organizations.models import ManagementCompany
-
-NOTHING = Q(pk__in=[])
 
 
 def _holds(q: Q, lot: Any) -> bool:

@@ -14,9 +14,8 @@ from django.db.models import Q
 
 from accounts.models import Role
 from accounts.permissions import UserRoles
+from core.scopes import NOTHING
 from organizations.models import ManagementCompany
-
-NOTHING = Q(pk__in=[])
 
 
 def staff_scope_q(roles: UserRoles) -> Q:
