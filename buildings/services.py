@@ -26,6 +26,7 @@ from buildings.models import (
     Building,
     ClassificationPolicy,
     ConditionAssessment,
+    ManagementMethod,
     Ownership,
 )
 from territory.models import District, Region
@@ -463,3 +464,12 @@ def building_update(
     if elevator_changes:
         building_reclassify(building)
     return building
+
+
+@transaction.atomic
+def buildings_manager_assign(*, building_ids: list[int], company_id: int) -> int:
+    """The management company elected (or appointed) for these buildings manages them: one
+    set-based UPDATE. Called by the lots app when a lot's manager changes."""
+    return Building.objects.filter(pk__in=building_ids).update(
+        manager_id=company_id, management_method=ManagementMethod.MC, manager_name=""
+    )

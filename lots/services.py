@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from accounts.permissions import roles_of
 from buildings.models import Apartment, Building
+from buildings.services import buildings_manager_assign
 from core.money import format_som
 from lots import policies
 from lots.errors import LotError
@@ -463,3 +464,33 @@ def program_amendment_decide(
         lot=lot, to=lot.status, by=by, comment=str(MSG_AMEND_APPROVED % {"n": amendment.pk})
     )
     return amendment
+
+
+# --- elections reach lots (the voting app calls these) ------------------------------------
+
+MSG_NOT_ELECTABLE = _("An election can be held only for an approved lot or one in re-election.")
+MSG_NOT_IN_ELECTION = _("The lot is not holding an election.")
+ELECTABLE = (LotStatus.APPROVED, LotStatus.REELECTION)
+
+
+@transaction.atomic
+def lot_election_begin(*, lot: Lot, by: User | None, comment: str = "") -> Lot:
+    """approved (or re-election) → election, re-checked under the lot's lock."""
+    lot = _lock(lot)
+    if lot.status not in ELECTABLE:
+        raise LotError(MSG_NOT_ELECTABLE)
+    return lot_status_set(lot=lot, to=LotStatus.ELECTION, by=by, comment=comment)
+
+
+@transaction.atomic
+def lot_manager_set(*, lot: Lot, company: ManagementCompany, by: User | None, comment: str) -> Lot:
+    """The elected (or appointed interim) company manages the lot and its buildings:
+    election → managed."""
+    lot = _lock(lot)
+    if lot.status != LotStatus.ELECTION:
+        raise LotError(MSG_NOT_IN_ELECTION)
+    lot.manager = company
+    lot.save(update_fields=["manager"])
+    ids = list(Building.objects.filter(lot_membership__lot=lot).values_list("pk", flat=True))
+    buildings_manager_assign(building_ids=ids, company_id=company.pk)
+    return lot_status_set(lot=lot, to=LotStatus.MANAGED, by=by, comment=comment)

@@ -175,6 +175,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mening_uyim.tasks.heartbeat",
         "schedule": float(env_int("HEARTBEAT_SECONDS", 60)),
     },
+    "elections-close-due": {
+        "task": "voting.tasks.elections_close_due",
+        "schedule": 15 * 60.0,
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 DJANGO_CELERY_BEAT_TZ_AWARE = True
@@ -349,6 +353,11 @@ MC_REQUIRE_DISPATCH = env_bool("MC_REQUIRE_DISPATCH", True)
 
 # Lots (DOMAIN.md "Lots and five-year programs").
 LOT_MIN_APARTMENTS = env_int("LOT_MIN_APARTMENTS", 7000)
+# Voting (DOMAIN.md "Voting"): windows in days, quorum as a share of the total weight.
+VOTING_NOMINATION_DAYS = env_int("VOTING_NOMINATION_DAYS", 7)
+VOTING_ELECTION_DAYS = env_int("VOTING_ELECTION_DAYS", 14)
+VOTING_EXTENSION_DAYS = env_int("VOTING_EXTENSION_DAYS", 7)
+VOTING_QUORUM_PERCENT = env_int("VOTING_QUORUM_PERCENT", 50)
 # Expected contributions of a new lot until its tariff is set: tiyin per m² per month.
 LOT_DEFAULT_TARIFF_TIYIN = env_int("LOT_DEFAULT_TARIFF_TIYIN", 120_000)
 # Default unit costs of the five-year program, tiyin per m² of the building's living area

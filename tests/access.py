@@ -21,7 +21,15 @@ from tests.personas import PERSONA_KEYS
 
 ALL = ("anonymous", *PERSONA_KEYS)
 LOGIN = "login"
-PROJECT_APPS = ("territory", "accounts", "organizations", "buildings", "lots", "mening_uyim")
+PROJECT_APPS = (
+    "territory",
+    "accounts",
+    "organizations",
+    "buildings",
+    "lots",
+    "voting",
+    "mening_uyim",
+)
 # written by every request of a logged-in user, not by what the request asks for
 VOLATILE = {"accounts.user": {"last_login"}}
 

@@ -1,0 +1,69 @@
+"""An approved lot with a known electorate, for the election tests.
+
+Building X (Yunusobod, the ``council`` persona's district), four flats of 50 m²:
+flat 1 owned ½ by ``owner`` and ½ by ``co_owner``; flat 2 by ``neighbour``; flats 3 and
+4 by two more owners (``third``, ``fourth``). Total weight 200 m²; the two MCs of the
+cast (``mc``: director persona, ``rival_mc``: rival persona) are eligible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from buildings.models import Building, Ownership
+from lots.models import Lot, LotBuilding, LotStatus
+from mening_uyim.demo import Cast
+from tests.factories import PersonFactory
+
+T0 = timezone.make_aware(dt.datetime(2026, 12, 1, 10, 0))
+
+
+@dataclass
+class World:
+    lot: Lot
+    building: Building
+    voters: dict[str, User]
+
+
+@pytest.fixture
+def world(cast: Cast, make_building: Any) -> World:
+    building = make_building(flats=4)
+    Building.objects.filter(pk=building.pk).update(district=cast.district)
+    building.refresh_from_db()
+    flats = list(building.apartments.order_by("pk"))
+    for flat in flats:
+        assert flat.area_m2 == Decimal(50)
+    third, fourth = PersonFactory.create(), PersonFactory.create()
+    assert third.user is not None
+    assert fourth.user is not None
+    voters = {
+        "owner": cast.users["owner"],
+        "co_owner": cast.users["co_owner"],
+        "neighbour": cast.users["neighbour"],
+        "third": third.user,
+        "fourth": fourth.user,
+    }
+    since = dt.date(2020, 1, 1)
+    rows = [
+        (flats[0], cast.users["owner"].person, 1, 2),
+        (flats[0], cast.users["co_owner"].person, 1, 2),
+        (flats[1], cast.users["neighbour"].person, 1, 1),
+        (flats[2], third, 1, 1),
+        (flats[3], fourth, 1, 1),
+    ]
+    Ownership.objects.bulk_create(
+        [
+            Ownership(apartment=a, person=p, share_numerator=n, share_denominator=d, since=since)
+            for a, p, n, d in rows
+        ]
+    )
+    lot = Lot.objects.create(code="UZ-TK-850", region=cast.region, status=LotStatus.APPROVED)
+    LotBuilding.objects.create(lot=lot, building=building)
+    return World(lot, building, voters)

@@ -1,0 +1,41 @@
+"""`retally election ID [--json]`: recount from the stored ballots and compare with the
+published result (DOMAIN.md "A re-tally must reproduce the published result exactly")."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from core.ids import BadId, parse_id
+from voting.models import Election
+from voting.tally import tally
+
+
+class Command(BaseCommand):
+    help = "Recount an election from its stored ballots."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("kind", choices=["election"])
+        parser.add_argument("id")
+        parser.add_argument("--json", action="store_true", help="print one JSON summary")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            election = Election.objects.get(pk=parse_id(options["id"]))
+        except (BadId, Election.DoesNotExist):
+            raise CommandError(f"no election {options['id']}") from None
+        counted = tally(election).as_dict()
+        published = election.result or None
+        report = {
+            "matches_published": published is not None and published == counted,
+            "participating_weight": counted["participating_weight"],
+            "total_weight": counted["total_weight"],
+            "quorum": counted["quorum"],
+            "results": counted["results"],
+        }
+        self.stdout.write(json.dumps(report) if options["json"] else str(report))
+        if published is not None and not report["matches_published"]:
+            sys.exit(1)

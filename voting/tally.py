@@ -1,0 +1,86 @@
+"""Counting an election (DOMAIN.md "Voting"): each owner's last ballot counts; quorum is
+more than ``quorum_percent`` of the total weight; the most weight wins. Integer weight
+units throughout (voting.models), so every comparison is exact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import Max, OuterRef, Subquery, Sum
+
+from voting.models import Ballot, Election
+
+
+@dataclass
+class Tally:
+    total_units: int
+    participating_units: int
+    per_candidate: dict[int, int] = field(default_factory=dict)  # candidate id → units
+    ballots_counted: int = 0
+    quorum_percent: int = 50
+    weight_scale: int = 1
+
+    @property
+    def quorum(self) -> bool:
+        """Strictly more than the quorum share of the total weight."""
+        return self.participating_units * 100 > self.total_units * self.quorum_percent
+
+    @property
+    def leaders(self) -> list[int]:
+        if not self.per_candidate:
+            return []
+        top = max(self.per_candidate.values())
+        return sorted(c for c, units in self.per_candidate.items() if units == top and units > 0)
+
+    def m2(self, units: int) -> str:
+        """Units as m², an exact decimal string where it terminates, else a fraction."""
+        value = Fraction(units, self.weight_scale * 100)
+        denominator = value.denominator
+        while denominator % 2 == 0:
+            denominator //= 2
+        while denominator % 5 == 0:
+            denominator //= 5
+        if denominator != 1:
+            return f"{value.numerator}/{value.denominator}"
+        places = 0
+        while (value * 10**places).denominator != 1:
+            places += 1
+        text = str(value.numerator * 10**places // value.denominator).rjust(places + 1, "0")
+        return f"{text[:-places]}.{text[-places:]}" if places else text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "total_weight": self.m2(self.total_units),
+            "participating_weight": self.m2(self.participating_units),
+            "quorum": self.quorum,
+            "ballots_counted": self.ballots_counted,
+            "results": {str(c): self.m2(u) for c, u in sorted(self.per_candidate.items())},
+        }
+
+
+def tally(election: Election) -> Tally:
+    """Two queries: each voter's last entry, summed by candidate."""
+    last = (
+        Ballot.objects.filter(election=election, person_id=OuterRef("person_id"))
+        .order_by()
+        .values("person_id")
+        .annotate(m=Max("seq"))
+        .values("m")
+    )
+    counted = Ballot.objects.filter(election=election, seq=Subquery(last))
+    per_candidate = {
+        row["candidate_id"]: int(row["units"])
+        for row in counted.order_by().values("candidate_id").annotate(units=Sum("weight_units"))
+    }
+    for candidate_id in election.candidates.values_list("pk", flat=True):
+        per_candidate.setdefault(candidate_id, 0)
+    return Tally(
+        total_units=election.total_weight_units,
+        participating_units=sum(per_candidate.values()),
+        per_candidate=per_candidate,
+        ballots_counted=counted.count(),
+        quorum_percent=election.quorum_percent,
+        weight_scale=election.weight_scale,
+    )

@@ -1,0 +1,21 @@
+"""Voting's periodic work: close the elections whose window has ended (every 15 minutes;
+closing is idempotent, a closed election is skipped)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from voting.models import Election
+from voting.services import VotingError, election_close, elections_due
+
+
+@shared_task(name="voting.tasks.elections_close_due")
+def elections_close_due() -> int:
+    closed = 0
+    for pk in elections_due():
+        try:
+            election_close(election=Election.objects.get(pk=pk), by=None)
+        except VotingError:
+            continue  # closed or extended meanwhile by a council member
+        closed += 1
+    return closed
