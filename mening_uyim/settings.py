@@ -288,6 +288,8 @@ SPECTACULAR_SETTINGS = {
         "LotStatusEnum": "lots.models.LotStatus",
         "RegisterStatusEnum": "organizations.models.RegisterStatus",
         "ClassificationEnum": "buildings.models.Classification",
+        "ElectionStatusEnum": "voting.models.ElectionStatus",
+        "ElectionOutcomeEnum": "voting.models.Outcome",
     },
 }
 
@@ -358,6 +360,7 @@ VOTING_NOMINATION_DAYS = env_int("VOTING_NOMINATION_DAYS", 7)
 VOTING_ELECTION_DAYS = env_int("VOTING_ELECTION_DAYS", 14)
 VOTING_EXTENSION_DAYS = env_int("VOTING_EXTENSION_DAYS", 7)
 VOTING_QUORUM_PERCENT = env_int("VOTING_QUORUM_PERCENT", 50)
+VOTING_INTERIM_RESULTS_VISIBLE = env_bool("VOTING_INTERIM_RESULTS_VISIBLE", False)
 # Expected contributions of a new lot until its tariff is set: tiyin per m² per month.
 LOT_DEFAULT_TARIFF_TIYIN = env_int("LOT_DEFAULT_TARIFF_TIYIN", 120_000)
 # Default unit costs of the five-year program, tiyin per m² of the building's living area

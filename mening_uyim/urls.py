@@ -14,6 +14,7 @@ from buildings import api as buildings_api
 from core.ids import IdConverter
 from lots import api as lots_api
 from mening_uyim.views import healthz, home
+from voting import api as voting_api
 
 # Every id in a path: ASCII digits that fit a 64-bit key (core.ids), registered before the
 # apps' URL modules are included below.
@@ -34,6 +35,11 @@ api_v1 = [
     path("lots/", lots_api.LotList.as_view(), name="lots"),
     path("lots/<id:pk>/", lots_api.LotDetail.as_view(), name="lot"),
     path("register/", lots_api.Register.as_view(), name="register"),
+    path("elections/", voting_api.ElectionList.as_view(), name="elections"),
+    path("elections/<id:pk>/", voting_api.ElectionDetail.as_view(), name="election"),
+    path("elections/<id:pk>/ballots/", voting_api.BallotCreate.as_view(), name="election-ballot"),
+    path("elections/<id:pk>/board/", voting_api.BoardList.as_view(), name="election-board"),
+    path("me/receipts/", voting_api.MyReceipts.as_view(), name="my-receipts"),
     path("register/<id:pk>/eligibility/", lots_api.Eligibility.as_view(), name="eligibility"),
 ]
 
@@ -46,6 +52,7 @@ urlpatterns = [
     path("organizations/", include("organizations.urls")),
     path("registry/", include("buildings.urls")),
     path("lots/", include("lots.urls")),
+    path("voting/", include("voting.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),

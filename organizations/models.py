@@ -101,3 +101,35 @@ class Removal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company} — {self.removed_on}"
+
+
+class Scorecard(models.Model):
+    """An MC's scorecard, shown to owners and on the election ballot (DOMAIN.md
+    "Dispatch": share of deadlines met, time to resolve, owners' ratings, reports on
+    time). A read model: the dispatch and billing apps write their figures here through
+    organizations.services on their own events; a figure nobody has written yet is None
+    and shows as "no data". Register facts (lots managed, removals) are read live."""
+
+    company = models.OneToOneField(
+        ManagementCompany, on_delete=models.CASCADE, related_name="scorecard", primary_key=True
+    )
+    deadlines_met_percent = models.PositiveSmallIntegerField(
+        _("deadlines met (percent)"), null=True, blank=True
+    )
+    hours_to_resolve = models.PositiveIntegerField(
+        _("median hours to resolve"), null=True, blank=True
+    )
+    rating_tenths = models.PositiveSmallIntegerField(
+        _("owners' rating (tenths of a star)"), null=True, blank=True
+    )
+    reports_on_time_percent = models.PositiveSmallIntegerField(
+        _("quarterly reports on time (percent)"), null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
+
+    def __str__(self) -> str:
+        return str(self.company)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership
 from accounts.permissions import roles_of
-from organizations.models import ManagementCompany, RegisterStatus, Removal
+from organizations.models import ManagementCompany, RegisterStatus, Removal, Scorecard
 from organizations.policies import staff_scope_q
 
 
@@ -51,3 +51,29 @@ def public_register(*, query: str = "", status: str = "") -> QuerySet[Management
         .prefetch_related(Prefetch("removals", queryset=Removal.objects.order_by("-removed_on")))
         .order_by("name")
     )
+
+
+def scorecards_of(company_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The scorecard of each company (organizations.models.Scorecard): the register's facts
+    read live (lots managed, removals) and the figures other apps write, None = no data.
+    Two queries whatever the number of companies."""
+    companies = ManagementCompany.objects.filter(pk__in=company_ids).annotate(
+        lots_managed=Count("managed_lots", filter=Q(managed_lots__status="managed"), distinct=True),
+        removal_count=Count("removals", distinct=True),
+    )
+    cards = {c.company_id: c for c in Scorecard.objects.filter(company_id__in=company_ids)}
+    result: dict[int, dict[str, Any]] = {}
+    for company in companies:
+        card = cards.get(company.pk)
+        result[company.pk] = {
+            "status": company.get_status_display(),
+            "lots_managed": company.lots_managed,
+            "removals": company.removal_count,
+            "deadlines_met_percent": card.deadlines_met_percent if card else None,
+            "hours_to_resolve": card.hours_to_resolve if card else None,
+            "rating": (card.rating_tenths / 10)
+            if card and card.rating_tenths is not None
+            else None,
+            "reports_on_time_percent": card.reports_on_time_percent if card else None,
+        }
+    return result

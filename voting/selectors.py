@@ -1,0 +1,137 @@
+"""Reads of elections, each scoped to the user who asks (an outsider gets 404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.permissions import roles_of
+from organizations.selectors import scorecards_of
+from voting import policies
+from voting.models import Ballot, Candidate, Election, ElectionStatus, Elector
+from voting.tally import Tally, tally
+
+
+def elections_visible_to(user: Any) -> QuerySet[Election]:
+    return (
+        Election.objects.filter(policies.election_scope_q(roles_of(user)))
+        .select_related("lot", "winner")
+        .order_by("-opened_at", "-pk")
+    )
+
+
+def election_for(user: Any, pk: int) -> Election:
+    return get_object_or_404(elections_visible_to(user), pk=pk)
+
+
+def board_for(user: Any, pk: int) -> Election:
+    return get_object_or_404(
+        Election.objects.filter(policies.board_q(roles_of(user))).select_related("lot"), pk=pk
+    )
+
+
+def phase(election: Election, at: dt.datetime | None = None) -> str:
+    """nomination → voting → awaiting close → closed, read from the election's times."""
+    at = at or timezone.now()
+    if election.status == ElectionStatus.CLOSED:
+        return "closed"
+    if at < election.nomination_ends_at:
+        return "nomination"
+    if at < election.voting_ends_at:
+        return "voting"
+    return "awaiting_close"
+
+
+@dataclass
+class CandidateRow:
+    candidate: Candidate
+    card: dict[str, Any]
+    weight: str | None  # shown after the close (or when interim results are public)
+
+
+def candidates(election: Election, counted: Tally | None) -> list[CandidateRow]:
+    rows = list(election.candidates.select_related("company").order_by("company__name"))
+    cards = scorecards_of([c.company_id for c in rows])
+    return [
+        CandidateRow(
+            c,
+            cards.get(c.company_id, {}),
+            counted.m2(counted.per_candidate.get(c.pk, 0)) if counted else None,
+        )
+        for c in rows
+    ]
+
+
+def results_public(election: Election) -> bool:
+    return election.status == ElectionStatus.CLOSED or settings.VOTING_INTERIM_RESULTS_VISIBLE
+
+
+def my_ballots(election: Election, user: Any) -> list[Ballot]:
+    person = roles_of(user).person
+    if person is None:
+        return []
+    return list(
+        election.ballots.filter(person=person).select_related("candidate__company").order_by("-seq")
+    )
+
+
+def my_weight(election: Election, user: Any) -> int:
+    person = roles_of(user).person
+    if person is None:
+        return 0
+    return sum(
+        Elector.objects.filter(election=election, person=person).values_list(
+            "weight_units", flat=True
+        )
+    )
+
+
+def figures(election: Election) -> dict[str, Any]:
+    """Participation against the quorum, overall and per building (live while voting)."""
+    counted = tally(election)
+    last = (
+        Ballot.objects.filter(election=election, person_id=OuterRef("person_id"))
+        .order_by()
+        .values("person_id")
+        .annotate(m=Max("seq"))
+        .values("m")
+    )
+    voted = set(
+        Ballot.objects.filter(election=election, seq=Subquery(last)).values_list(
+            "person_id", flat=True
+        )
+    )
+    buildings: dict[int, dict[str, Any]] = {}
+    for building_id, address, person_id, units in Elector.objects.filter(
+        election=election
+    ).values_list("building_id", "building__address", "person_id", "weight_units"):
+        row = buildings.setdefault(building_id, {"address": address, "total": 0, "voted": 0})
+        row["total"] += units
+        if person_id in voted:
+            row["voted"] += units
+    total = counted.total_units or 1
+    needed = counted.total_units * election.quorum_percent
+    return {
+        "tally": counted,
+        "participating": counted.m2(counted.participating_units),
+        "total": counted.m2(counted.total_units),
+        "percent": round(100 * counted.participating_units / total, 1),
+        "quorum_percent": election.quorum_percent,
+        "quorum": counted.participating_units * 100 > needed,
+        "buildings": sorted(
+            (
+                {
+                    "address": row["address"],
+                    "percent": round(100 * row["voted"] / (row["total"] or 1), 1),
+                }
+                for row in buildings.values()
+            ),
+            key=lambda r: r["address"],
+        ),
+    }

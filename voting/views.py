@@ -1,0 +1,205 @@
+"""Election pages: my votes, the election (ballot, figures, results), the board, and the
+council's and candidates' actions. Every read is scoped (voting.selectors)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from accounts.permissions import roles_of
+from lots import selectors as lot_selectors
+from organizations.models import ManagementCompany, RegisterStatus
+from voting import policies, selectors
+from voting.forms import AppointForm, BallotForm
+from voting.models import Election
+from voting.services import (
+    VotingError,
+    ballot_cast,
+    candidate_apply,
+    election_close,
+    election_open,
+    interim_appoint,
+)
+from voting.tally import Tally
+
+
+def _back(request: HttpRequest, election_pk: int, error: str | None = None) -> HttpResponse:
+    if error is not None:
+        messages.error(request, error)
+    response = redirect("voting:election", election_pk)
+    if error is not None:
+        response.status_code = 303
+    return response
+
+
+def _act(
+    request: HttpRequest, election: Election, action: Callable[[], object], done: str
+) -> HttpResponse:
+    try:
+        action()
+    except VotingError as exc:
+        return _back(request, election.pk, exc.message)
+    messages.success(request, done)
+    return _back(request, election.pk)
+
+
+@login_required
+@require_GET
+def my_votes(request: HttpRequest) -> HttpResponse:
+    elections = list(selectors.elections_visible_to(request.user)[:100])
+    return render(request, "voting/my_votes.html", {"elections": elections})
+
+
+@login_required
+@require_GET
+def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    election = selectors.election_for(request.user, pk)
+    roles = roles_of(request.user)
+    stage = selectors.phase(election)
+    public = selectors.results_public(election)
+    live = selectors.figures(election)
+    weight = selectors.my_weight(election, request.user)
+    context = {
+        "election": election,
+        "phase": stage,
+        "figures": live,
+        "candidates": selectors.candidates(election, live["tally"] if public else None),
+        "results_public": public,
+        "my_ballots": selectors.my_ballots(election, request.user),
+        "can_vote": stage == "voting" and weight > 0,
+        "my_weight": live["tally"].m2(weight),
+        "can_run": policies.may_run(roles, election.lot),
+        "can_apply": stage == "nomination"
+        and roles.managing_organization_id is not None
+        and not election.candidates.filter(company_id=roles.managing_organization_id).exists()
+        and policies.may_apply(roles, _company(roles.managing_organization_id)),
+        "board": policies.board_visible(roles, election),
+        "registered": ManagementCompany.objects.filter(status=RegisterStatus.REGISTERED)
+        .order_by("name")
+        .only("pk", "name")[:500]
+        if election.outcome in ("no_quorum", "no_candidates")
+        else [],
+    }
+    return render(request, "voting/election_detail.html", context)
+
+
+def _company(pk: int) -> ManagementCompany:
+    return ManagementCompany.objects.only("pk").get(pk=pk)
+
+
+@login_required
+@require_GET
+def figures(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live participation, refreshed by htmx while voting is open."""
+    election = selectors.election_for(request.user, pk)
+    return render(
+        request,
+        "voting/_figures.html",
+        {"election": election, "figures": selectors.figures(election)},
+    )
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest, pk: int) -> HttpResponse:
+    election = selectors.board_for(request.user, pk)
+    ballots = election.ballots.select_related("candidate__company").order_by("seq")
+    page = Paginator(ballots, 500).get_page(request.GET.get("page"))
+    units = Tally(total_units=0, participating_units=0, weight_scale=election.weight_scale)
+    rows = [(b, units.m2(b.weight_units)) for b in page.object_list]
+    return render(request, "voting/board.html", {"election": election, "rows": rows, "page": page})
+
+
+@login_required
+@require_POST
+def cast_ballot(request: HttpRequest, pk: int) -> HttpResponse:
+    election = selectors.election_for(request.user, pk)
+    form = BallotForm(request.POST)
+    if not form.is_valid():
+        return _back(request, election.pk, _("Choose a candidate."))
+    candidate = election.candidates.filter(pk=form.cleaned_data["candidate"]).first()
+    if candidate is None:
+        return _back(request, election.pk, _("This company is not a candidate in this election."))
+    try:
+        ballot = ballot_cast(election=election, voter=cast(User, request.user), candidate=candidate)
+    except VotingError as exc:
+        return _back(request, election.pk, exc.message)
+    messages.success(
+        request,
+        _("Your ballot was counted. Your receipt code: %(code)s") % {"code": ballot.receipt},
+    )
+    return _back(request, election.pk)
+
+
+@login_required
+@require_POST
+def open_election(request: HttpRequest, lot_pk: int) -> HttpResponse:
+    lot = lot_selectors.lot_for(request.user, lot_pk)
+    try:
+        election = election_open(lot=lot, by=cast(User, request.user))
+    except VotingError as exc:
+        messages.error(request, exc.message)
+        response = redirect("lots:detail", lot.pk)
+        response.status_code = 303
+        return response
+    messages.success(request, _("The election is open for nomination."))
+    return redirect("voting:election", election.pk)
+
+
+@login_required
+@require_POST
+def apply(request: HttpRequest, pk: int) -> HttpResponse:
+    election = selectors.election_for(request.user, pk)
+    company_id = roles_of(request.user).managing_organization_id
+    if company_id is None:
+        return _back(
+            request, election.pk, _("A company stands in an election through its director.")
+        )
+    action = partial(
+        candidate_apply,
+        election=election,
+        company=_company(company_id),
+        by=cast(User, request.user),
+    )
+    return _act(request, election, action, _("Your company stands in the election."))
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    election = selectors.election_for(request.user, pk)
+    action = partial(election_close, election=election, by=cast(User, request.user))
+    return _act(request, election, action, _("The election was closed and counted."))
+
+
+@login_required
+@require_POST
+def appoint(request: HttpRequest, pk: int) -> HttpResponse:
+    election = selectors.election_for(request.user, pk)
+    form = AppointForm(request.POST)
+    if not form.is_valid():
+        return _back(
+            request, election.pk, " ".join(str(e) for errs in form.errors.values() for e in errs)
+        )
+    company = get_object_or_404(
+        ManagementCompany.objects.filter(status=RegisterStatus.REGISTERED),
+        pk=form.cleaned_data["company"],
+    )
+    action = partial(
+        interim_appoint,
+        election=election,
+        company=company,
+        by=cast(User, request.user),
+        reason=form.cleaned_data["reason"],
+    )
+    return _act(request, election, action, _("The interim company was appointed."))
