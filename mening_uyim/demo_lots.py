@@ -11,6 +11,7 @@ between. Councils of districts without a persona get demo logins
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from django.db import transaction
@@ -79,3 +80,31 @@ def demo_lots_ensure(*, cast: Cast, password: str, say: Callable[[str], None]) -
     for user in others:
         program_amendment_decide(amendment=amendment, by=user, approve=True, comment="Roziman")
     say(f"lot {lot.code} approved; amendment #{amendment.pk} awaits the Yunusobod council")
+
+
+@transaction.atomic
+def demo_election_ensure(*, cast: Cast, say: Callable[[str], None]) -> None:
+    """The lot of building A holds an election in its voting window, with the personas'
+    MC and the rival standing: owner, co_owner and neighbour can vote at once, the council
+    follows participation, the board fills up (idempotent: only while the lot is
+    approved and has no election)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from voting.models import Election
+    from voting.services import VotingError, candidate_apply, election_open
+
+    lot = Lot.objects.filter(members__building__cadastral_number=DEMO_A).first()
+    if lot is None or lot.status != LotStatus.APPROVED or Election.objects.filter(lot=lot).exists():
+        return
+    opened = timezone.now() - dt.timedelta(days=settings.VOTING_NOMINATION_DAYS + 1)
+    try:
+        election = election_open(lot=lot, by=cast.users["council"], at=opened)
+        candidate_apply(election=election, company=cast.mc, by=cast.users["mc_director"], at=opened)
+        candidate_apply(
+            election=election, company=cast.rival_mc, by=cast.users["rival_mc"], at=opened
+        )
+    except VotingError as exc:
+        say(f"no demo election: {exc.message}")
+        return
+    say(f"election #{election.pk} of lot {lot.code} is open for voting")
