@@ -309,3 +309,27 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.organization or self.district or self.region or _("national")
         return f"{self.get_role_display()}: {scope}"
+
+
+class Notification(models.Model):
+    """A message to a person on one channel; unique per (person, key, channel), so that
+    it is sent once whatever retries (accounts.notifications)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(_("key"), max_length=200)
+    channel = models.CharField(_("channel"), max_length=20)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    delivered = models.BooleanField(_("delivered"), default=False)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "key", "channel"], name="notification_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.key}"

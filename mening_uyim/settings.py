@@ -179,6 +179,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "voting.tasks.elections_close_due",
         "schedule": 15 * 60.0,
     },
+    "elections-notify": {
+        "task": "voting.tasks.elections_notify",
+        "schedule": 15 * 60.0,
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 DJANGO_CELERY_BEAT_TZ_AWARE = True
@@ -258,6 +262,7 @@ if PRODUCTION or env_str("EMAIL_URL"):
     vars().update(_env.email_url_config(env_str("EMAIL_URL")))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", ["email"])
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mening Uyim <noreply@meninguyim.uz>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from voting.models import Election
-from voting.services import VotingError, election_close, elections_due
+from voting.services import VotingError, election_close, elections_due, elections_notify
 
 
 @shared_task(name="voting.tasks.elections_close_due")
@@ -19,3 +19,9 @@ def elections_close_due() -> int:
             continue  # closed or extended meanwhile by a council member
         closed += 1
     return closed
+
+
+@shared_task(name="voting.tasks.elections_notify")
+def elections_notify_due() -> int:
+    """Voting opened, or closes in two days: tell the electorate (once each)."""
+    return elections_notify()
