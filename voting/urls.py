@@ -11,6 +11,7 @@ urlpatterns = [
     path("elections/<id:pk>/", views.election_detail, name="election"),
     path("elections/<id:pk>/figures/", views.figures, name="figures"),
     path("elections/<id:pk>/board/", views.board, name="board"),
+    path("elections/<id:pk>/protocol.pdf", views.protocol, name="protocol"),
     path("elections/<id:pk>/ballot/", views.cast_ballot, name="ballot"),
     path("elections/<id:pk>/apply/", views.apply, name="apply"),
     path("elections/<id:pk>/close/", views.close, name="close"),

@@ -10,7 +10,7 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -21,7 +21,8 @@ from lots import selectors as lot_selectors
 from organizations.models import ManagementCompany, RegisterStatus
 from voting import policies, selectors
 from voting.forms import AppointForm, BallotForm
-from voting.models import Election
+from voting.models import Election, ElectionStatus
+from voting.pdf import pdf_response
 from voting.services import (
     VotingError,
     ballot_cast,
@@ -203,3 +204,21 @@ def appoint(request: HttpRequest, pk: int) -> HttpResponse:
         reason=form.cleaned_data["reason"],
     )
     return _act(request, election, action, _("The interim company was appointed."))
+
+
+@login_required
+@require_GET
+def protocol(request: HttpRequest, pk: int) -> HttpResponse:
+    """The protocol of a closed election, in the reader's language (uz, ru, en)."""
+    election = selectors.election_for(request.user, pk)
+    if election.status != ElectionStatus.CLOSED:
+        raise Http404
+    names = dict(election.candidates.values_list("pk", "company__name"))
+    rows = [
+        (names.get(int(pk_), pk_), weight)
+        for pk_, weight in (election.result.get("results") or {}).items()
+    ]
+    context = {"election": election, "result": election.result, "rows": rows}
+    return pdf_response(
+        request, "voting/protocol.html", context, f"election-{election.pk}-protocol.pdf"
+    )

@@ -144,3 +144,22 @@ def _reopen(cast: Cast, world: World) -> Election:
     Election.objects.filter(lot=world.lot).update(status=ElectionStatus.CLOSED)
     Lot.objects.filter(pk=world.lot.pk).update(status=LotStatus.REELECTION)
     return _voting_now(cast, world)
+
+
+def test_the_protocol_of_a_closed_election_is_a_pdf(
+    client: Client, cast: Cast, world: World, tmp_path
+) -> None:
+    from voting.services import ballot_cast, election_close
+
+    election = _voting_now(cast, world)
+    candidate = election.candidates.get(company=cast.mc)
+    for key in ("owner", "co_owner", "neighbour", "third"):
+        ballot_cast(election=election, voter=world.voters[key], candidate=candidate)
+    Election.objects.filter(pk=election.pk).update(voting_ends_at=timezone.now())
+    election_close(election=election, by=None)
+    client.force_login(cast.users["owner"])
+    response = client.get(f"/voting/elections/{election.pk}/protocol.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    (tmp_path / "protocol.pdf").write_bytes(response.content)
