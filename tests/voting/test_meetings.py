@@ -758,9 +758,13 @@ def test_verify_chain_names_a_meeting_ballot_altered_behind_the_codes_back(
         call_command("retally", "meeting", str(meeting.pk), "--json", stdout=StringIO())
 
 
+@pytest.mark.parametrize("relinked", [False, True])
 def test_a_rewritten_meeting_history_breaks_the_chain_even_with_recomputed_hashes(
-    cast: Cast, world: World
+    cast: Cast, world: World, relinked: bool
 ) -> None:
+    """An insider rewrites entry 2's choices with a hash recomputed by the published
+    algorithm: entry 3 no longer follows it; re-linking entry 3 breaks entry 3's own hash,
+    which covers its predecessor."""
     meeting = convene(cast, world.building, LEASE)
     for key, choice in (("owner", "for"), ("neighbour", "against"), ("third", "for")):
         vote(meeting, world.voters[key], choice)
@@ -783,9 +787,32 @@ def test_a_rewritten_meeting_history_breaks_the_chain_even_with_recomputed_hashe
     _alter_behind_the_codes_back(
         second.pk, f"choices = '{json.dumps(forged_choices)}', hash = '{forged}'"
     )
-    _alter_behind_the_codes_back(third.pk, f"prev_hash = '{forged}'")
-    ok, bad, _why = chain.meeting_chain_verify(meeting)
+    if relinked:
+        _alter_behind_the_codes_back(third.pk, f"prev_hash = '{forged}'")
+    ok, bad, why = chain.meeting_chain_verify(meeting)
     assert (ok, bad) == (False, 3)
+    assert ("altered" if relinked else "does not follow") in why
+
+
+def test_a_ballot_removed_behind_the_codes_back_breaks_the_sequence(
+    cast: Cast, world: World
+) -> None:
+    meeting = convene(cast, world.building, LEASE)
+    for key in ("owner", "neighbour", "third"):
+        vote(meeting, world.voters[key], "for")
+    second = MeetingBallot.objects.get(meeting=meeting, seq=2)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute(
+                "ALTER TABLE voting_meetingballot DISABLE TRIGGER voting_meetingballot_append_only"
+            )
+        else:
+            cur.execute("DROP TRIGGER voting_meetingballot_no_delete")
+        cur.execute("DELETE FROM voting_meetingballot WHERE id = %s", [second.pk])
+    ok, bad, why = chain.meeting_chain_verify(meeting)
+    assert (ok, bad) == (False, 3)
+    assert "out of sequence" in why
 
 
 def test_commands_refuse_an_unknown_meeting(db: None) -> None:

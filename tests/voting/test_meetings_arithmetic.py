@@ -38,10 +38,11 @@ def test_qualified_is_at_least_two_thirds_of_the_total_in_integers() -> None:
     assert not qualified_passes(199, 300)
     assert qualified_passes(134, 200)  # 2/3 of 200 is 133.33…: 134 is the least that passes
     assert not qualified_passes(133, 200)
-    # no float ever: a total far beyond 2**53
-    total = 3 * 10**20
-    assert qualified_passes(2 * 10**20, total)
-    assert not qualified_passes(2 * 10**20 - 1, total)
+    # no float ever: beyond 2**53 units (10,000 m² with shares whose denominators have an
+    # lcm of 3 × 10**9) a float's 2/3 lets one unit less pass
+    total = 3 * 10**16 + 3
+    assert qualified_passes(2 * 10**16 + 2, total)
+    assert not qualified_passes(2 * 10**16 + 1, total)
 
 
 def test_simple_is_more_than_half_of_the_participating() -> None:
