@@ -361,6 +361,18 @@ MC_REQUIRE_DISPATCH = env_bool("MC_REQUIRE_DISPATCH", True)
 # Lots (DOMAIN.md "Lots and five-year programs").
 LOT_MIN_APARTMENTS = env_int("LOT_MIN_APARTMENTS", 7000)
 # Voting (DOMAIN.md "Voting"): windows in days, quorum as a share of the total weight.
+# General meetings of a building: owners initiate one holding at least
+# VOTING_MEETING_INITIATIVE_PERCENT of the building's weight; discussion, then voting.
+VOTING_MEETING_INITIATIVE_PERCENT = env_int("VOTING_MEETING_INITIATIVE_PERCENT", 10)
+VOTING_MEETING_DISCUSSION_DAYS = env_int("VOTING_MEETING_DISCUSSION_DAYS", 7)
+VOTING_MEETING_VOTING_DAYS = env_int("VOTING_MEETING_VOTING_DAYS", 7)
+if not 0 < VOTING_MEETING_INITIATIVE_PERCENT <= 100:
+    raise ConfigurationError("VOTING_MEETING_INITIATIVE_PERCENT must be between 1 and 100")
+if VOTING_MEETING_DISCUSSION_DAYS < 0 or VOTING_MEETING_VOTING_DAYS < 1:
+    raise ConfigurationError(
+        "VOTING_MEETING_DISCUSSION_DAYS must be 0 or more, VOTING_MEETING_VOTING_DAYS 1 or more"
+    )
+# Lot elections (VOTING_QUORUM_PERCENT is the general meetings' quorum too).
 VOTING_NOMINATION_DAYS = env_int("VOTING_NOMINATION_DAYS", 7)
 VOTING_ELECTION_DAYS = env_int("VOTING_ELECTION_DAYS", 14)
 VOTING_EXTENSION_DAYS = env_int("VOTING_EXTENSION_DAYS", 7)

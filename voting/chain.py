@@ -97,3 +97,82 @@ def chain_verify(election: Any) -> tuple[bool, int | None, str]:
     if election.head_hash and election.head_hash != expected_prev:
         return False, None, "the published head does not match the chain"
     return True, None, ""
+
+
+# --- general meetings (DOMAIN.md "General meeting") -----------------------------------------
+# A meeting has its own chain, with its own genesis and voter references, so that its
+# entries can never be confused with, or replayed into, an election's. An entry holds the
+# owner's answer to every question of the agenda at once.
+
+
+def meeting_genesis(meeting_id: int) -> str:
+    return hashlib.sha256(f"mening-uyim:meeting:{meeting_id}".encode()).hexdigest()
+
+
+def meeting_voter_ref(meeting_id: int, person_id: int) -> str:
+    """As ``voter_ref``: stable within one meeting, unlinkable across meetings and
+    elections."""
+    key = hashlib.sha256(f"voter-ref:{settings.SECRET_KEY}".encode()).digest()
+    message = f"meeting:{meeting_id}:person:{person_id}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def meeting_canonical(
+    *,
+    meeting_id: int,
+    seq: int,
+    voter: str,
+    choices: dict[str, str],
+    weight_units: int,
+    weight_scale: int,
+    cast_at: dt.datetime,
+) -> str:
+    """``choices`` maps each question's id (as text) to "for", "against" or "abstain";
+    key-sorted like the rest of the entry."""
+    entry: dict[str, Any] = {
+        "meeting": meeting_id,
+        "seq": seq,
+        "voter": voter,
+        "choices": choices,
+        "weight": f"{weight_units}/{weight_scale * 100}",  # m², exact
+        "at": cast_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+    }
+    return json.dumps(entry, sort_keys=True, separators=(",", ":"))
+
+
+def meeting_ballot_hash(ballot: Any, weight_scale: int) -> str:
+    """The hash that a meeting ballot must carry, recomputed from its stored facts."""
+    encoded = meeting_canonical(
+        meeting_id=ballot.meeting_id,
+        seq=ballot.seq,
+        voter=ballot.voter_ref,
+        choices=ballot.choices,
+        weight_units=ballot.weight_units,
+        weight_scale=weight_scale,
+        cast_at=ballot.cast_at,
+    )
+    return entry_hash(ballot.prev_hash, encoded)
+
+
+def meeting_chain_verify(meeting: Any) -> tuple[bool, int | None, str]:
+    """Walk a meeting's chain in order: (ok, first bad entry number, why)."""
+    expected_prev = meeting_genesis(meeting.pk)
+    expected_seq = 1
+    for ballot in meeting.ballots.order_by("seq").iterator(chunk_size=2000):
+        if ballot.seq != expected_seq:
+            return (
+                False,
+                ballot.seq,
+                f"entry {ballot.seq} out of sequence (expected {expected_seq})",
+            )
+        if ballot.prev_hash != expected_prev:
+            return False, ballot.seq, f"entry {ballot.seq} does not follow the previous entry"
+        if not isinstance(ballot.choices, dict):
+            return False, ballot.seq, f"entry {ballot.seq} was altered"
+        if meeting_ballot_hash(ballot, meeting.weight_scale) != ballot.hash:
+            return False, ballot.seq, f"entry {ballot.seq} was altered"
+        expected_prev = ballot.hash
+        expected_seq += 1
+    if meeting.head_hash and meeting.head_hash != expected_prev:
+        return False, None, "the published head does not match the chain"
+    return True, None, ""

@@ -8,11 +8,22 @@ from django.db.models import Q
 
 from accounts.models import Role
 from accounts.permissions import UserRoles
+from buildings import policies as building_policies
+from buildings.models import Building, Ownership
 from buildings.policies import oversight_q
 from core.scopes import NOTHING
 from lots import policies as lot_policies
 from lots.models import Lot
-from voting.models import Candidate, Election, ElectionStatus, Elector
+from organizations.models import RegisterStatus
+from voting.models import (
+    Candidate,
+    Election,
+    ElectionStatus,
+    Elector,
+    Meeting,
+    MeetingElector,
+    MeetingInitiator,
+)
 
 
 def election_scope_q(roles: UserRoles) -> Q:
@@ -66,3 +77,98 @@ def board_q(roles: UserRoles) -> Q:
 
 def board_visible(roles: UserRoles, election: Any) -> bool:
     return Election.objects.filter(board_q(roles), pk=election.pk).exists()
+
+
+# --- general meetings (DOMAIN.md "General meeting") ---------------------------------------
+
+
+def building_owner_q(roles: UserRoles) -> Q:
+    """Buildings in which the login's person holds a current ownership."""
+    if not roles.authenticated or roles.person is None:
+        return NOTHING
+    return Q(
+        pk__in=Ownership.objects.filter(person_id=roles.person.pk, until__isnull=True).values(
+            "apartment__building_id"
+        )
+    )
+
+
+def meeting_initiate_q(roles: UserRoles, initiator: str) -> Q:
+    """Buildings where a login may initiate a general meeting as ``initiator``: an owner of
+    the building (an owners' initiative, which then collects signatures); the director of
+    the building's management company, while it is in the register; a council member of
+    the building's district."""
+    if not roles.authenticated:
+        return NOTHING
+    if initiator == MeetingInitiator.OWNERS:
+        return building_owner_q(roles)
+    if initiator == MeetingInitiator.MC:
+        if roles.mc_role != Role.MC_DIRECTOR or roles.managing_organization_id is None:
+            return NOTHING
+        return Q(
+            manager_id=roles.managing_organization_id,
+            manager__status=RegisterStatus.REGISTERED,
+        )
+    if initiator == MeetingInitiator.COUNCIL:
+        if roles.council_district_id is None:
+            return NOTHING
+        return Q(district_id=roles.council_district_id)
+    return NOTHING
+
+
+def may_initiate_meeting(roles: UserRoles, building: Any, initiator: str) -> bool:
+    return Building.objects.filter(meeting_initiate_q(roles, initiator), pk=building.pk).exists()
+
+
+def may_sign_meeting(roles: UserRoles, meeting: Any) -> bool:
+    """An owners' initiative is co-signed by the building's current owners."""
+    return Building.objects.filter(building_owner_q(roles), pk=meeting.building_id).exists()
+
+
+def meeting_scope_q(roles: UserRoles) -> Q:
+    """Meetings a login may see: those of the buildings its person owns in, or whose
+    electorate it is in; the building's company (while in the register); the councils of
+    the building's district; the region's inspectors."""
+    if roles.superuser or roles.is_national_inspector:
+        return Q()
+    if not roles.authenticated:
+        return NOTHING
+    condition = building_policies.oversight_q(roles, path="building__region_id")
+    if roles.person is not None:
+        owned = Building.objects.filter(building_owner_q(roles)).values("pk")
+        condition |= Q(building_id__in=owned) | _elector_q(roles)
+    if roles.managing_organization_id is not None:
+        condition |= Q(building__manager_id=roles.managing_organization_id)
+    if roles.council_district_id is not None:
+        condition |= Q(building__district_id=roles.council_district_id)
+    return condition
+
+
+def _elector_q(roles: UserRoles) -> Q:
+    """Meetings whose frozen electorate holds the login's person."""
+    if roles.person is None:
+        return NOTHING
+    return Q(pk__in=MeetingElector.objects.filter(person_id=roles.person.pk).values("meeting_id"))
+
+
+def meeting_visible(roles: UserRoles, meeting: Any) -> bool:
+    return Meeting.objects.filter(meeting_scope_q(roles), pk=meeting.pk).exists()
+
+
+def meeting_close_q(roles: UserRoles) -> Q:
+    """Who may close a meeting once its voting has ended: its electorate, the building's
+    company (while in the register) and the councils of the building's district. The
+    outcome is fixed by the stored ballots alone, so any party may trigger it (and the beat
+    task does, with no login)."""
+    if not roles.authenticated:
+        return NOTHING
+    condition = _elector_q(roles)
+    if roles.managing_organization_id is not None:
+        condition |= Q(building__manager_id=roles.managing_organization_id)
+    if roles.council_district_id is not None:
+        condition |= Q(building__district_id=roles.council_district_id)
+    return condition
+
+
+def may_close_meeting(roles: UserRoles, meeting: Any) -> bool:
+    return Meeting.objects.filter(meeting_close_q(roles), pk=meeting.pk).exists()

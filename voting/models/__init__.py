@@ -1,4 +1,4 @@
-"""Voting's models: lot elections (``elections``); general meetings arrive beside them."""
+"""Voting's models: lot elections (``elections``) and general meetings (``meetings``)."""
 
 from voting.models.elections import (
     Ballot,
@@ -11,15 +11,45 @@ from voting.models.elections import (
     InterimAppointment,
     Outcome,
 )
+from voting.models.meetings import (
+    QUALIFIED_KINDS,
+    Choice,
+    Comment,
+    Decision,
+    Meeting,
+    MeetingBallot,
+    MeetingBallotQuerySet,
+    MeetingElector,
+    MeetingInitiator,
+    MeetingSignature,
+    MeetingStatus,
+    Question,
+    QuestionKind,
+    QuestionRule,
+)
 
 __all__ = [
+    "QUALIFIED_KINDS",
     "Ballot",
     "BallotImmutable",
     "BallotQuerySet",
     "Candidate",
+    "Choice",
+    "Comment",
+    "Decision",
     "Election",
     "ElectionStatus",
     "Elector",
     "InterimAppointment",
+    "Meeting",
+    "MeetingBallot",
+    "MeetingBallotQuerySet",
+    "MeetingElector",
+    "MeetingInitiator",
+    "MeetingSignature",
+    "MeetingStatus",
     "Outcome",
+    "Question",
+    "QuestionKind",
+    "QuestionRule",
 ]
