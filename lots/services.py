@@ -44,6 +44,7 @@ MSG_NOT_DRAFT = _("Only draft lots can be changed; this lot is %(status)s.")
 MSG_NOT_YOUR_DISTRICT = _("Only the council of a district with buildings in the lot may do this.")
 MSG_BUILDING_NOT_IN_DISTRICT = _("You may move buildings of your own district only.")
 MSG_NOT_IN_A_LOT = _("The building is not in a lot.")
+MSG_LOT_GONE = _("This draft lot no longer exists: lots were formed again meanwhile.")
 MSG_MOVED_MEANWHILE = _("The building was moved meanwhile; reload the page and try again.")
 MSG_OTHER_REGION = _("A lot stays within one region.")
 MSG_SAME_LOT = _("The building is already in this lot.")
@@ -137,7 +138,10 @@ def _council_district(user: User, lot: Lot) -> int:
 
 
 def _lock(lot: Lot) -> Lot:
-    return Lot.objects.select_for_update().get(pk=lot.pk)
+    found = Lot.objects.select_for_update().filter(pk=lot.pk).first()
+    if found is None:  # a draft replaced by re-forming meanwhile
+        raise LotError(MSG_LOT_GONE)
+    return found
 
 
 # --- status and history --------------------------------------------------------------------
