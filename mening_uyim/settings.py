@@ -183,6 +183,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "voting.tasks.elections_notify",
         "schedule": 15 * 60.0,
     },
+    "meetings-close-due": {
+        "task": "voting.tasks.meetings_close_due",
+        "schedule": 15 * 60.0,
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 DJANGO_CELERY_BEAT_TZ_AWARE = True

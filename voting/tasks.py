@@ -25,3 +25,19 @@ def elections_close_due() -> int:
 def elections_notify_due() -> int:
     """Voting opened, or closes in two days: tell the electorate (once each)."""
     return elections_notify()
+
+
+@shared_task(name="voting.tasks.meetings_close_due")
+def meetings_close_due() -> int:
+    """Close the general meetings whose voting has ended (idempotent)."""
+    from voting.meetings import meeting_close, meetings_due
+    from voting.models import Meeting
+
+    closed = 0
+    for pk in meetings_due():
+        try:
+            meeting_close(meeting=Meeting.objects.get(pk=pk), by=None)
+        except VotingError:
+            continue  # closed meanwhile
+        closed += 1
+    return closed
