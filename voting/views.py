@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,6 +24,7 @@ from voting.forms import AppointForm, BallotForm
 from voting.models import Election, ElectionStatus
 from voting.pdf import pdf_response
 from voting.services import (
+    MSG_INTERIM_NOT_REGISTERED,
     VotingError,
     ballot_cast,
     candidate_apply,
@@ -192,10 +193,11 @@ def appoint(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(
             request, election.pk, " ".join(str(e) for errs in form.errors.values() for e in errs)
         )
-    company = get_object_or_404(
-        ManagementCompany.objects.filter(status=RegisterStatus.REGISTERED),
-        pk=form.cleaned_data["company"],
-    )
+    company = ManagementCompany.objects.filter(
+        status=RegisterStatus.REGISTERED, pk=form.cleaned_data["company"]
+    ).first()
+    if company is None:
+        return _back(request, election.pk, str(MSG_INTERIM_NOT_REGISTERED))
     action = partial(
         interim_appoint,
         election=election,
