@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmarks: `bench/run.py NAME [--scale S] [--seed N]` prints one JSON line.
+"""Benchmarks: `bench/run.py NAME [--scale S] [--seed N] [--owners N]` prints one JSON line.
 
 Works on the database DATABASE_URL names (SQLite under var/ by default), migrating it if
 needed. Progress goes to stderr; stdout carries only the JSON line(s).
@@ -19,6 +19,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mening_uyim.settings")
+
+from bench.ballots import CADASTRAL_PREFIX, ballots_detach  # noqa: E402
+from bench.ballots import bench_ballots as _bench_ballots  # noqa: E402
+
+OWNERS = 7000  # `ballots` alone: a lot of the minimum size
+OWNERS_SMALL = 300  # within `all` below scale 1 (keeps `make bench` short)
 
 
 def log(message: str) -> None:
@@ -69,22 +75,34 @@ def _state_key() -> str:
     return f"{connection.vendor}:{connection.settings_dict.get('NAME')}"
 
 
+def _generate(scale: float, seed: int) -> tuple[Any, float]:
+    """Regenerate the registry; the ballots benchmark's lots let go of their buildings in
+    the same transaction (bench/ballots.py ``ballots_detach``)."""
+    from django.db import transaction
+
+    from buildings.generator import generate
+
+    with transaction.atomic():
+        ballots_detach()
+        return generate(scale=scale, seed=seed, replace=True, progress=log)
+
+
 def ensure_national(scale: float, seed: int) -> dict[str, Any]:
     """Reuse the registry if it was generated at this scale and seed, else generate it."""
-    from buildings.generator import generate
     from buildings.models import Building
 
     state = json.loads(STATE.read_text()) if STATE.exists() else {}
     mine = state.get(_state_key())
+    generated = Building.objects.exclude(cadastral_number__startswith=CADASTRAL_PREFIX)
     if (
         mine
         and mine["scale"] == scale
         and mine["seed"] == seed
-        and Building.objects.count() == mine["buildings"]
+        and generated.count() == mine["buildings"]
     ):
         log(f"reusing the registry generated at scale {scale}, seed {seed}")
         return dict(mine)
-    counts, seconds = generate(scale=scale, seed=seed, replace=True, progress=log)
+    counts, seconds = _generate(scale, seed)
     mine = {
         "scale": scale,
         "seed": seed,
@@ -100,9 +118,7 @@ def ensure_national(scale: float, seed: int) -> dict[str, Any]:
 
 def bench_generate(scale: float, seed: int) -> dict[str, Any]:
     """Load the national registry from scratch (always regenerates)."""
-    from buildings.generator import generate
-
-    counts, seconds = generate(scale=scale, seed=seed, replace=True, progress=log)
+    counts, seconds = _generate(scale, seed)
     state = json.loads(STATE.read_text()) if STATE.exists() else {}
     state[_state_key()] = {
         "scale": scale,
@@ -154,11 +170,17 @@ def bench_lots(scale: float, seed: int) -> dict[str, Any]:
     return report
 
 
-BENCHMARKS: dict[str, Callable[[float, int], dict[str, Any]]] = {
+def bench_ballots(scale: float, seed: int, owners: int = OWNERS) -> dict[str, Any]:
+    """Every owner of a lot votes through gunicorn over HTTP; then the tally, timed."""
+    return _bench_ballots(owners, seed, log)
+
+
+BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     "lots": bench_lots,
     "generate": bench_generate,
     "classify": bench_classify,
     "home": bench_home,
+    "ballots": bench_ballots,
 }
 
 
@@ -167,7 +189,19 @@ def main() -> int:
     parser.add_argument("name", choices=[*BENCHMARKS, "all"])
     parser.add_argument("--scale", type=float, default=0.01)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--owners",
+        type=int,
+        default=None,
+        help=f"owners (apartments) of the ballots lot: {OWNERS} by default, "
+        f"{OWNERS_SMALL} within `all` below scale 1",
+    )
     args = parser.parse_args()
+    if args.owners is None:
+        small = args.name == "all" and args.scale < 1
+        args.owners = OWNERS_SMALL if small else OWNERS
+    if args.owners < 1:
+        parser.error("--owners must be at least 1")
 
     import django
 
@@ -180,7 +214,8 @@ def main() -> int:
     for name in names:
         log(f"running {name} at scale {args.scale}")
         result = {"benchmark": name, "scale": args.scale, "seed": args.seed}
-        result.update(BENCHMARKS[name](args.scale, args.seed))
+        options = {"owners": args.owners} if name == "ballots" else {}
+        result.update(BENCHMARKS[name](args.scale, args.seed, **options))
         print(json.dumps(result), flush=True)
     return 0
 

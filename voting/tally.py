@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Max, OuterRef, Subquery, Sum
+from django.db import connection
+from django.db.models import Count, Max, OuterRef, Subquery, Sum
 
 from voting.models import Ballot, Election
 
@@ -60,8 +61,30 @@ class Tally:
         }
 
 
-def tally(election: Election) -> Tally:
-    """Two queries: each voter's last entry, summed by candidate."""
+# Each voter's last ballot in one pass: DISTINCT ON keeps the first row per voter in
+# ``seq DESC`` order (seq is unique in an election), then the sums and counts per candidate.
+LAST_BALLOTS_SQL = """
+SELECT last.candidate_id, SUM(last.weight_units), COUNT(*)
+FROM (
+    SELECT DISTINCT ON (person_id) candidate_id, weight_units
+    FROM voting_ballot
+    WHERE election_id = %s
+    ORDER BY person_id, seq DESC
+) AS last
+GROUP BY last.candidate_id
+"""
+
+
+def _last_ballots_postgres(election: Election) -> list[tuple[int, int, int]]:
+    """(candidate, units, voters) of the voters' last ballots, on PostgreSQL."""
+    with connection.cursor() as cursor:
+        cursor.execute(LAST_BALLOTS_SQL, [election.pk])
+        return [(int(c), int(units), int(n)) for c, units, n in cursor.fetchall()]
+
+
+def _last_ballots_portable(election: Election) -> list[tuple[int, int, int]]:
+    """The same figures on any database: a ballot counts if its entry is its voter's
+    last (a correlated MAX(seq) on the (election, person, seq) index)."""
     last = (
         Ballot.objects.filter(election=election, person_id=OuterRef("person_id"))
         .order_by()
@@ -69,18 +92,31 @@ def tally(election: Election) -> Tally:
         .annotate(m=Max("seq"))
         .values("m")
     )
-    counted = Ballot.objects.filter(election=election, seq=Subquery(last))
-    per_candidate = {
-        row["candidate_id"]: int(row["units"])
-        for row in counted.order_by().values("candidate_id").annotate(units=Sum("weight_units"))
-    }
+    rows = (
+        Ballot.objects.filter(election=election, seq=Subquery(last))
+        .order_by()
+        .values("candidate_id")
+        .annotate(units=Sum("weight_units"), voters=Count("pk"))
+        .values_list("candidate_id", "units", "voters")
+    )
+    return [(c, int(units), n) for c, units, n in rows]
+
+
+def tally(election: Election) -> Tally:
+    """Two queries: each voter's last entry summed and counted by candidate, and the
+    candidates (those without a counted ballot have 0)."""
+    if connection.vendor == "postgresql":
+        rows = _last_ballots_postgres(election)
+    else:
+        rows = _last_ballots_portable(election)
+    per_candidate = {candidate_id: units for candidate_id, units, _ in rows}
     for candidate_id in election.candidates.values_list("pk", flat=True):
         per_candidate.setdefault(candidate_id, 0)
     return Tally(
         total_units=election.total_weight_units,
         participating_units=sum(per_candidate.values()),
         per_candidate=per_candidate,
-        ballots_counted=counted.count(),
+        ballots_counted=sum(voters for _, _, voters in rows),
         quorum_percent=election.quorum_percent,
         weight_scale=election.weight_scale,
     )

@@ -243,6 +243,29 @@ def test_the_last_ballot_counts(cast: Cast, world: World) -> None:
     assert Ballot.objects.count() == 2  # both kept; the chain holds the history
 
 
+@pytest.mark.postgres
+def test_the_postgres_tally_counts_as_the_portable_one(cast: Cast, world: World) -> None:
+    """tally() takes one DISTINCT ON pass on PostgreSQL; the portable query must agree."""
+    from voting.tally import _last_ballots_portable, _last_ballots_postgres
+
+    election, ours, theirs = _with_candidates(cast, world)
+    assert _last_ballots_postgres(election) == _last_ballots_portable(election) == []
+    for key, choice in (
+        ("owner", ours),
+        ("neighbour", theirs),
+        ("owner", theirs),
+        ("third", ours),
+        ("neighbour", ours),
+        ("owner", ours),
+    ):
+        _vote(world, election, key, choice)
+    assert sorted(_last_ballots_postgres(election)) == sorted(_last_ballots_portable(election))
+    counted = tally(election)
+    assert counted.m2(counted.per_candidate[ours.pk]) == "125"  # owner ½ × 50, 50, 50
+    assert counted.per_candidate[theirs.pk] == 0
+    assert counted.ballots_counted == 3
+
+
 def test_three_co_owners_of_a_third_add_up_to_the_whole_apartment(cast: Cast, world: World) -> None:
     from tests.factories import PersonFactory
 
