@@ -85,7 +85,7 @@ def notification_deliver(notification_id: int) -> str:
 
     with transaction.atomic():
         row = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("person__user")
             .filter(pk=notification_id)
             .first()
