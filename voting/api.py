@@ -106,10 +106,14 @@ class BallotCreate(APIView):
 
     @extend_schema(request=BallotIn, responses={201: ReceiptOut})
     def post(self, request: Request, pk: int) -> Response:
-        election = selectors.election_for(request.user, pk)
+        election = selectors.election_for_voter(request.user, pk)
         data = BallotIn(data=request.data)
         data.is_valid(raise_exception=True)
-        candidate = election.candidates.filter(pk=data.validated_data["candidate"]).first()
+        candidate = (
+            election.candidates.select_related("company")
+            .filter(pk=data.validated_data["candidate"])
+            .first()
+        )
         if candidate is None:
             raise serializers.ValidationError({"candidate": [str(MSG_NOT_CANDIDATE)]})
         try:

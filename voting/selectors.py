@@ -30,6 +30,24 @@ def election_for(user: Any, pk: int) -> Election:
     return get_object_or_404(elections_visible_to(user), pk=pk)
 
 
+def election_for_voter(user: Any, pk: int) -> Election:
+    """The election as its voter reaches it: a person of the electorate sees it by
+    definition (voting.policies.election_scope_q), so one indexed lookup answers; anyone
+    else goes through the full scope (404 for an outsider)."""
+    person = roles_of(user).person
+    if person is not None:
+        found = (
+            Election.objects.filter(
+                pk=pk, pk__in=Elector.objects.filter(person=person).values("election_id")
+            )
+            .select_related("lot")
+            .first()
+        )
+        if found is not None:
+            return found
+    return election_for(user, pk)
+
+
 def board_for(user: Any, pk: int) -> Election:
     return get_object_or_404(
         Election.objects.filter(policies.board_q(roles_of(user))).select_related("lot"), pk=pk
