@@ -77,26 +77,36 @@ def ballot_hash(ballot: Any, weight_scale: int) -> str:
     return entry_hash(ballot.prev_hash, encoded)
 
 
-def chain_verify(election: Any) -> tuple[bool, int | None, str]:
-    """Walk the chain in order: (ok, first bad entry number, why)."""
-    expected_prev = genesis(election.pk)
+def _walk(
+    ballots: Any, genesis_hash: str, expected: Any, head: str
+) -> tuple[bool, int | None, str]:
+    """Walk a chain in order: (ok, first bad entry number, why). ``expected(ballot)`` is the
+    hash the entry must carry (None: the entry cannot be read as stored)."""
+    expected_prev = genesis_hash
     expected_seq = 1
-    for ballot in election.ballots.order_by("seq").iterator(chunk_size=2000):
+    for ballot in ballots.order_by("seq").iterator(chunk_size=2000):
         if ballot.seq != expected_seq:
-            return (
-                False,
-                ballot.seq,
-                f"entry {ballot.seq} out of sequence (expected {expected_seq})",
-            )
+            why = f"entry {ballot.seq} out of sequence (expected {expected_seq})"
+            return False, ballot.seq, why
         if ballot.prev_hash != expected_prev:
             return False, ballot.seq, f"entry {ballot.seq} does not follow the previous entry"
-        if ballot_hash(ballot, election.weight_scale) != ballot.hash:
+        if expected(ballot) != ballot.hash:
             return False, ballot.seq, f"entry {ballot.seq} was altered"
         expected_prev = ballot.hash
         expected_seq += 1
-    if election.head_hash and election.head_hash != expected_prev:
+    if head and head != expected_prev:
         return False, None, "the published head does not match the chain"
     return True, None, ""
+
+
+def chain_verify(election: Any) -> tuple[bool, int | None, str]:
+    """Walk an election's chain: (ok, first bad entry number, why)."""
+    return _walk(
+        election.ballots,
+        genesis(election.pk),
+        lambda b: ballot_hash(b, election.weight_scale),
+        election.head_hash,
+    )
 
 
 # --- general meetings (DOMAIN.md "General meeting") -----------------------------------------
@@ -155,24 +165,12 @@ def meeting_ballot_hash(ballot: Any, weight_scale: int) -> str:
 
 
 def meeting_chain_verify(meeting: Any) -> tuple[bool, int | None, str]:
-    """Walk a meeting's chain in order: (ok, first bad entry number, why)."""
-    expected_prev = meeting_genesis(meeting.pk)
-    expected_seq = 1
-    for ballot in meeting.ballots.order_by("seq").iterator(chunk_size=2000):
-        if ballot.seq != expected_seq:
-            return (
-                False,
-                ballot.seq,
-                f"entry {ballot.seq} out of sequence (expected {expected_seq})",
-            )
-        if ballot.prev_hash != expected_prev:
-            return False, ballot.seq, f"entry {ballot.seq} does not follow the previous entry"
-        if not isinstance(ballot.choices, dict):
-            return False, ballot.seq, f"entry {ballot.seq} was altered"
-        if meeting_ballot_hash(ballot, meeting.weight_scale) != ballot.hash:
-            return False, ballot.seq, f"entry {ballot.seq} was altered"
-        expected_prev = ballot.hash
-        expected_seq += 1
-    if meeting.head_hash and meeting.head_hash != expected_prev:
-        return False, None, "the published head does not match the chain"
-    return True, None, ""
+    """Walk a meeting's chain: (ok, first bad entry number, why)."""
+    return _walk(
+        meeting.ballots,
+        meeting_genesis(meeting.pk),
+        lambda b: (
+            meeting_ballot_hash(b, meeting.weight_scale) if isinstance(b.choices, dict) else None
+        ),
+        meeting.head_hash,
+    )
