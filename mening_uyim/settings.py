@@ -299,6 +299,11 @@ SPECTACULAR_SETTINGS = {
         "ClassificationEnum": "buildings.models.Classification",
         "ElectionStatusEnum": "voting.models.ElectionStatus",
         "ElectionOutcomeEnum": "voting.models.Outcome",
+        "MeetingStatusEnum": "voting.models.MeetingStatus",
+        "MeetingInitiatorEnum": "voting.models.MeetingInitiator",
+        "QuestionKindEnum": "voting.models.QuestionKind",
+        "QuestionRuleEnum": "voting.models.QuestionRule",
+        "BallotChoiceEnum": "voting.models.Choice",
     },
 }
 

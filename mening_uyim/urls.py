@@ -15,6 +15,7 @@ from core.ids import IdConverter
 from lots import api as lots_api
 from mening_uyim.views import healthz, home
 from voting import api as voting_api
+from voting import meeting_api
 
 # Every id in a path: ASCII digits that fit a 64-bit key (core.ids), registered before the
 # apps' URL modules are included below.
@@ -40,6 +41,19 @@ api_v1 = [
     path("elections/<id:pk>/ballots/", voting_api.BallotCreate.as_view(), name="election-ballot"),
     path("elections/<id:pk>/board/", voting_api.BoardList.as_view(), name="election-board"),
     path("me/receipts/", voting_api.MyReceipts.as_view(), name="my-receipts"),
+    path("meetings/", meeting_api.MeetingList.as_view(), name="meetings"),
+    path("meetings/<id:pk>/", meeting_api.MeetingDetail.as_view(), name="meeting"),
+    path(
+        "meetings/<id:pk>/ballots/",
+        meeting_api.MeetingBallotCreate.as_view(),
+        name="meeting-ballot",
+    ),
+    path("meetings/<id:pk>/board/", meeting_api.MeetingBoardList.as_view(), name="meeting-board"),
+    path(
+        "me/meeting-receipts/",
+        meeting_api.MyMeetingReceipts.as_view(),
+        name="my-meeting-receipts",
+    ),
     path("register/<id:pk>/eligibility/", lots_api.Eligibility.as_view(), name="eligibility"),
 ]
 

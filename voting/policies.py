@@ -172,3 +172,27 @@ def meeting_close_q(roles: UserRoles) -> Q:
 
 def may_close_meeting(roles: UserRoles, meeting: Any) -> bool:
     return Meeting.objects.filter(meeting_close_q(roles), pk=meeting.pk).exists()
+
+
+def meeting_board_q(roles: UserRoles) -> Q:
+    """The bulletin board of a meeting, as for elections (DOMAIN.md: "which only that
+    electorate can see"): its electorate, the councils of the building's district and the
+    region's inspectors. The building's company calls and closes meetings but does not
+    read the board: it is a party to what the owners decide."""
+    if not roles.authenticated:
+        return NOTHING
+    condition = _elector_q(roles)
+    if roles.council_district_id is not None:
+        condition |= Q(building__district_id=roles.council_district_id)
+    if roles.inspector:
+        condition |= building_policies.oversight_q(roles, path="building__region_id")
+    return condition
+
+
+def may_comment_meeting(roles: UserRoles, meeting: Any) -> bool:
+    """The discussion belongs to the meeting's electorate."""
+    return Meeting.objects.filter(_elector_q(roles), pk=meeting.pk).exists()
+
+
+def meeting_board_visible(roles: UserRoles, meeting: Any) -> bool:
+    return Meeting.objects.filter(meeting_board_q(roles), pk=meeting.pk).exists()

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from accounts.permissions import roles_of
+from buildings.models import Building
 from lots import selectors as lot_selectors
 from organizations.models import ManagementCompany, RegisterStatus
-from voting import policies, selectors
+from voting import meeting_selectors, policies, selectors
 from voting.forms import AppointForm, BallotForm
 from voting.models import Election, ElectionStatus
 from voting.pdf import pdf_response
@@ -58,8 +59,15 @@ def _act(
 @login_required
 @require_GET
 def my_votes(request: HttpRequest) -> HttpResponse:
+    """The elections and general meetings the login takes part in or oversees (the latest
+    100 of each), and the buildings where it may call a meeting as an owner."""
     elections = list(selectors.elections_visible_to(request.user)[:100])
-    return render(request, "voting/my_votes.html", {"elections": elections})
+    meetings = list(meeting_selectors.meetings_visible_to(request.user)[:100])
+    own = Building.objects.filter(policies.building_owner_q(roles_of(request.user))).only(
+        "pk", "address"
+    )
+    context = {"elections": elections, "meetings": meetings, "own_buildings": list(own[:20])}
+    return render(request, "voting/my_votes.html", context)
 
 
 @login_required

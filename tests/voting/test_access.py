@@ -1,8 +1,11 @@
-"""Persona matrix: elections, the board, ballots and the council's and candidates' acts.
+"""Persona matrix: elections, the board, ballots and the council's and candidates' acts;
+general meetings, their board, ballots, comments, signatures and protocol.
 
 An election of a lot holding the demo buildings A and B, in its voting window, with the
 personas' MC standing: owner and co_owner (building A) and neighbour (building B) are
-its electorate; the council (Yunusobod) runs it.
+its electorate; the council (Yunusobod) runs it. A general meeting of building A called
+by the council, in its voting window: owner and co_owner are its electorate, the
+personas' MC manages the building, the Tashkent inspector oversees it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from buildings.models import Building
 from lots.models import Lot, LotBuilding, LotStatus
 from mening_uyim.demo import DEMO_A, DEMO_B, Cast
 from tests.access import ALL, LOGIN, Case, check
-from voting.models import Election
+from voting.meetings import AgendaItem, meeting_initiate
+from voting.models import Election, Meeting
 from voting.services import candidate_apply, election_open
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +43,20 @@ ROUTES = {
     "api:election-ballot",
     "api:election-board",
     "api:my-receipts",
+    "voting:building_meetings",
+    "voting:meeting",
+    "voting:meeting_figures",
+    "voting:meeting_sign",
+    "voting:meeting_comment",
+    "voting:meeting_ballot",
+    "voting:meeting_close",
+    "voting:meeting_board",
+    "voting:meeting_protocol",
+    "api:meetings",
+    "api:meeting",
+    "api:meeting-ballot",
+    "api:meeting-board",
+    "api:my-meeting-receipts",
 }
 
 
@@ -55,6 +73,25 @@ def election(c: Cast) -> Election:
     made = election_open(lot=lot, by=c.users["council"], at=opened)
     candidate_apply(election=made, company=c.mc, by=c.users["mc_director"], at=opened)
     return made
+
+
+def meeting(c: Cast) -> Meeting:
+    building = Building.objects.get(cadastral_number=DEMO_A)
+    found = Meeting.objects.filter(building=building, initiator="council").first()
+    if found is not None:
+        return found
+    back = settings.VOTING_MEETING_DISCUSSION_DAYS * dt.timedelta(days=1)
+    return meeting_initiate(
+        building=building,
+        by=c.users["council"],
+        initiator="council",
+        agenda=[AgendaItem("Hovlini obodonlashtirish")],
+        at=timezone.now() - back - dt.timedelta(hours=1),
+    )
+
+
+def building_a(c: Cast) -> int:
+    return Building.objects.only("pk").get(cadastral_number=DEMO_A).pk
 
 
 def lot_pk(c: Cast) -> int:
@@ -147,6 +184,95 @@ CASES = [
         {**_refused(SEES), "owner": None, "co_owner": None, "neighbour": None},
         "post",
         {"candidate": "1"},
+    ),
+]
+
+# --- general meetings ---------------------------------------------------------------------
+
+MEETING = {
+    "default": 404,
+    "anonymous": LOGIN,
+    "owner": 200,
+    "co_owner": 200,
+    "mc_director": 200,
+    "mc_dispatcher": 200,
+    "council": 200,
+    "inspector": 200,
+}
+MEETING_BOARD = {
+    "default": 404,
+    "anonymous": LOGIN,
+    "owner": 200,
+    "co_owner": 200,
+    "council": 200,
+    "inspector": 200,
+}
+# who may call a meeting of building A: its owners, its MC's director, its council
+INITIATORS = {"owner": 400, "co_owner": 400, "mc_director": 400, "council": 400}
+
+CASES += [
+    Case(
+        "building meetings",
+        lambda c: f"/voting/buildings/{building_a(c)}/meetings/",
+        {"default": 200, "anonymous": LOGIN},
+    ),
+    Case(
+        "call a meeting without an agenda",
+        lambda c: f"/voting/buildings/{building_a(c)}/meetings/",
+        {"default": 404, "anonymous": LOGIN, **INITIATORS},
+        "post",
+        {"initiator": "council", "q-TOTAL_FORMS": "0", "q-INITIAL_FORMS": "0"},
+    ),
+    Case("meeting", lambda c: f"/voting/meetings/{meeting(c).pk}/", MEETING),
+    Case("meeting figures", lambda c: f"/voting/meetings/{meeting(c).pk}/figures/", MEETING),
+    Case("meeting board", lambda c: f"/voting/meetings/{meeting(c).pk}/board/", MEETING_BOARD),
+    Case(
+        "protocol of an open meeting",
+        lambda c: f"/voting/meetings/{meeting(c).pk}/protocol.pdf",
+        {"default": 404, "anonymous": LOGIN},
+    ),
+    Case(
+        "sign an open meeting",
+        lambda c: f"/voting/meetings/{meeting(c).pk}/sign/",
+        _refused(MEETING),
+        "post",
+    ),
+    Case(
+        "comment after the discussion",
+        lambda c: f"/voting/meetings/{meeting(c).pk}/comment/",
+        _refused(MEETING),
+        "post",
+        {"text": "Kech qoldim"},
+    ),
+    Case(
+        "meeting ballot answering nothing",
+        lambda c: f"/voting/meetings/{meeting(c).pk}/ballot/",
+        _refused(MEETING),
+        "post",
+    ),
+    Case(
+        "close a meeting before the end",
+        lambda c: f"/voting/meetings/{meeting(c).pk}/close/",
+        _refused(MEETING),
+        "post",
+    ),
+    Case("api meetings", lambda c: "/api/v1/meetings/", {"default": 200, "anonymous": 401}),
+    Case("api meeting", lambda c: f"/api/v1/meetings/{meeting(c).pk}/", _api(MEETING)),
+    Case(
+        "api meeting board",
+        lambda c: f"/api/v1/meetings/{meeting(c).pk}/board/",
+        _api(MEETING_BOARD),
+    ),
+    Case(
+        "api meeting ballot answering nothing",
+        lambda c: f"/api/v1/meetings/{meeting(c).pk}/ballots/",
+        {k: (400 if v == 200 else v) for k, v in _api(MEETING).items()},
+        "post",
+    ),
+    Case(
+        "api my meeting receipts",
+        lambda c: "/api/v1/me/meeting-receipts/",
+        {"default": 200, "anonymous": 401},
     ),
 ]
 
