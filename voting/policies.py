@@ -59,6 +59,18 @@ def may_apply(roles: UserRoles, company: Any) -> bool:
     return roles.mc_role == Role.MC_DIRECTOR and roles.managing_organization_id == company.pk
 
 
+def may_stand(roles: UserRoles, election: Any) -> bool:
+    """The login's company may still stand in ``election``: its director asks, the company
+    is in the register (roles carry no company otherwise) and is not a candidate yet.
+    Eligibility itself (the minimum requirements) is voting.services.candidate_apply's."""
+    company_id = roles.managing_organization_id
+    return (
+        company_id is not None
+        and roles.mc_role == Role.MC_DIRECTOR
+        and not Candidate.objects.filter(election_id=election.pk, company_id=company_id).exists()
+    )
+
+
 def board_q(roles: UserRoles) -> Q:
     """The bulletin board of an election: its electorate, the councils of the lot and the
     region's inspectors (DOMAIN.md: "which only that electorate can see"; the candidates

@@ -89,10 +89,7 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_vote": stage == "voting" and weight > 0,
         "my_weight": live["tally"].m2(weight),
         "can_run": policies.may_run(roles, election.lot),
-        "can_apply": stage == "nomination"
-        and roles.managing_organization_id is not None
-        and not election.candidates.filter(company_id=roles.managing_organization_id).exists()
-        and policies.may_apply(roles, _company(roles.managing_organization_id)),
+        "can_apply": stage == "nomination" and policies.may_stand(roles, election),
         "board": policies.board_visible(roles, election),
         "registered": ManagementCompany.objects.filter(status=RegisterStatus.REGISTERED)
         .order_by("name")

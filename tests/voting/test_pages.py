@@ -163,3 +163,68 @@ def test_the_protocol_of_a_closed_election_is_a_pdf(
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     (tmp_path / "protocol.pdf").write_bytes(response.content)
+
+
+def test_live_figures_give_participation_per_building(
+    cast: Cast, world: World, make_building: object
+) -> None:
+    """Building X: 200 m², of which owner (½ of flat 1) and neighbour (flat 2) vote: 75 m²;
+    building Y: 50 m², its owner does not vote."""
+    from lots.models import LotBuilding
+    from voting import selectors
+    from voting.services import ballot_cast
+
+    other = make_building(flats=1)  # type: ignore[operator]
+    LotBuilding.objects.create(lot=world.lot, building=other)
+    Ownership.objects.create(
+        apartment=other.apartments.get(), person=PersonFactory.create(), since=dt.date(2020, 1, 1)
+    )
+    election = _voting_now(cast, world)
+    candidate = election.candidates.get(company=cast.mc)
+    for key in ("owner", "neighbour"):
+        ballot_cast(election=election, voter=world.voters[key], candidate=candidate)
+    ballot_cast(election=election, voter=world.voters["owner"], candidate=candidate)  # again
+    live = selectors.figures(election)
+    assert live["participating"] == "75"
+    assert live["total"] == "250"
+    assert live["percent"] == 30.0
+    assert {b["address"]: b["percent"] for b in live["buildings"]} == {
+        world.building.address: 37.5,
+        other.address: 0.0,
+    }
+
+
+def test_interim_results_of_an_election_stay_hidden_until_the_close(
+    client: Client, cast: Cast, world: World, settings: object
+) -> None:
+    from voting.services import ballot_cast
+
+    election = _voting_now(cast, world)
+    candidate = election.candidates.get(company=cast.mc)
+    ballot_cast(election=election, voter=world.voters["neighbour"], candidate=candidate)
+    client.force_login(cast.users["owner"])
+    hidden = client.get(f"/voting/elections/{election.pk}/")
+    assert "<td>50</td>" not in hidden.content.decode()
+    assert (
+        client.get(f"/api/v1/elections/{election.pk}/").json()["candidates"][0]["weight_m2"] is None
+    )
+    settings.VOTING_INTERIM_RESULTS_VISIBLE = True  # type: ignore[attr-defined]
+    shown = client.get(f"/voting/elections/{election.pk}/").content.decode()
+    assert "<td>50</td>" in shown
+
+
+def test_only_a_directors_company_that_does_not_stand_yet_is_offered_to_stand(
+    client: Client, cast: Cast, world: World
+) -> None:
+    election = election_open(lot=world.lot, by=cast.users["council"])
+    path = f"/voting/elections/{election.pk}/"
+    button = f'action="/voting/elections/{election.pk}/apply/"'
+    client.force_login(cast.users["mc_director"])
+    assert button in client.get(path).content.decode()
+    client.force_login(cast.users["mc_dispatcher"])
+    assert button not in client.get(path).content.decode()
+    candidate_apply(election=election, company=cast.mc, by=cast.users["mc_director"])
+    client.force_login(cast.users["mc_director"])
+    assert button not in client.get(path).content.decode()
+    client.force_login(cast.users["rival_mc"])
+    assert button in client.get(path).content.decode()
