@@ -513,3 +513,52 @@ def meetings_due(at: dt.datetime | None = None) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+# --- notifications -------------------------------------------------------------------------
+
+MSG_MEETING_VOTING_SUBJECT = _("Voting has opened: general meeting of %(address)s")
+MSG_MEETING_VOTING_BODY = _(
+    "Voting in the general meeting of %(address)s is open until %(at)s. "
+    "Vote at Mening Uyim, under “Votes”."
+)
+MSG_MEETING_CLOSING_SUBJECT = _("Two days left to vote: general meeting of %(address)s")
+MSG_MEETING_CLOSING_BODY = _(
+    "The general meeting of %(address)s closes on %(at)s. "
+    "You may vote, or change your ballot, until then."
+)
+
+
+def meetings_notify(at: dt.datetime | None = None) -> int:
+    """Tell a meeting's electorate when voting opens (after the discussion) and two days
+    before it closes, as for elections (voting.services.elections_notify): once per
+    person and message, however often it runs."""
+    from django.utils import translation
+
+    from accounts.notifications import notify_many
+    from voting.services import CLOSING_NOTICE
+
+    at = _now(at)
+    told = 0
+    voting = Meeting.objects.filter(status=MeetingStatus.OPEN, discussion_ends_at__lte=at)
+    with translation.override(settings.LANGUAGE_CODE):
+        for meeting in voting.select_related("building").order_by("pk"):
+            assert meeting.voting_ends_at is not None
+            people = Person.objects.filter(
+                pk__in=MeetingElector.objects.filter(meeting=meeting).values("person_id")
+            )
+            facts = {"address": meeting.building.address, "at": _local(meeting.voting_ends_at)}
+            told += notify_many(
+                person_ids=people,
+                key=f"meeting:{meeting.pk}:voting",
+                subject=str(MSG_MEETING_VOTING_SUBJECT % facts),
+                body=str(MSG_MEETING_VOTING_BODY % facts),
+            )
+            if at >= meeting.voting_ends_at - CLOSING_NOTICE:
+                told += notify_many(
+                    person_ids=people,
+                    key=f"meeting:{meeting.pk}:closing",
+                    subject=str(MSG_MEETING_CLOSING_SUBJECT % facts),
+                    body=str(MSG_MEETING_CLOSING_BODY % facts),
+                )
+    return told

@@ -23,8 +23,11 @@ def elections_close_due() -> int:
 
 @shared_task(name="voting.tasks.elections_notify")
 def elections_notify_due() -> int:
-    """Voting opened, or closes in two days: tell the electorate (once each)."""
-    return elections_notify()
+    """Voting opened, or closes in two days: tell the electorate of every election and
+    general meeting (once each)."""
+    from voting.meetings import meetings_notify
+
+    return elections_notify() + meetings_notify()
 
 
 @shared_task(name="voting.tasks.meetings_close_due")

@@ -51,3 +51,24 @@ def test_the_electorate_is_told_when_voting_opens_and_two_days_before_the_close(
     assert elections_notify(closing - US) == 0
     assert elections_notify(closing) == 5
     assert Notification.objects.filter(key__contains=":closing:").count() == 5
+
+
+def test_a_meetings_electorate_is_told_when_voting_opens_and_two_days_before_the_close(
+    cast: Cast, world: World
+) -> None:
+    from tests.voting.test_meetings import CLEANING, convene
+    from voting.meetings import meetings_notify
+
+    meeting = convene(cast, world.building, CLEANING)
+    assert meeting.discussion_ends_at is not None
+    assert meeting.voting_ends_at is not None
+    assert meetings_notify(meeting.discussion_ends_at - US) == 0  # still discussing
+    assert meetings_notify(meeting.discussion_ends_at) == 5
+    assert meetings_notify(meeting.discussion_ends_at) == 0  # the beat runs again
+    notifications_send_key(f"meeting:{meeting.pk}:voting", "email")
+    assert len(mail.outbox) == 5
+    assert world.building.address in mail.outbox[0].subject
+    closing = meeting.voting_ends_at - dt.timedelta(days=2)
+    assert meetings_notify(closing - US) == 0
+    assert meetings_notify(closing) == 5
+    assert meetings_notify(closing) == 0
