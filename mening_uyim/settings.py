@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_noop
 
 from core.env import (
@@ -186,6 +187,11 @@ CELERY_BEAT_SCHEDULE = {
     "meetings-close-due": {
         "task": "voting.tasks.meetings_close_due",
         "schedule": 15 * 60.0,
+    },
+    # DOMAIN.md "Billing": the accrual runs on the 1st of each month (CELERY_TIMEZONE)
+    "accrual-monthly": {
+        "task": "billing.tasks.accrual_monthly",
+        "schedule": crontab(minute="5", hour="0", day_of_month="1"),
     },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

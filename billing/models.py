@@ -1,4 +1,0 @@
-"""Tariffs, accrual, ledger, payments, receipts, quarterly reports.
-
-The models arrive with this capability's issue (README "Roadmap").
-"""

@@ -1,0 +1,30 @@
+"""Billing's periodic and fanned-out work. Tasks load by id and call a service."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from billing.accrual import accrual_lot_record, accrual_run_start
+from core.periods import month_start
+
+
+@shared_task(name="billing.tasks.accrual_lot", acks_late=True)
+def accrual_lot_task(run_id: int, lot_id: int, period: str) -> int:
+    """One lot of a run; a retry is a no-op (one charge per apartment and month)."""
+    result = accrual_lot_record(run_id=run_id, lot_id=lot_id, period=dt.date.fromisoformat(period))
+    return result.charged
+
+
+@shared_task(name="billing.tasks.accrual_monthly")
+def accrual_monthly(at: str | None = None) -> int:
+    """The beat task of the 1st of each month (Asia/Tashkent): the month of ``at`` (now,
+    in Asia/Tashkent), one task per managed lot."""
+    moment = dt.datetime.fromisoformat(at) if at else timezone.now()
+    period = month_start(timezone.localdate(moment))
+    run, lots = accrual_run_start(period=period, inline=False)
+    for lot_id in lots:
+        accrual_lot_task.delay(run.pk, lot_id, period.isoformat())
+    return len(lots)
