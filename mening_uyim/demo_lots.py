@@ -3,16 +3,17 @@
 After formation (all drafts), the lot holding building A (Yunusobod, the ``council``
 persona's district) is proposed and approved by every council of its districts, and an
 amendment of its program is proposed and approved by every council but Yunusobod's: the
-``council`` persona finds an approved lot with an amendment awaiting their decision. A
-second lot is approved for a council persona to open its election: at the demo scale the
-lot of Chilonzor, the ``other_council`` persona's district (demo_second_lot_ensure says
-why). The other lots stay drafts. Councils of districts without a persona get demo logins
-(``council-<district id>@demo.uz``, the demo password), created here.
+``council`` persona finds an amendment awaiting their decision (the lot then holds its
+election, mening_uyim.demo_voting, and is managed; an amendment is decided whatever the
+lot's status after approval). A second lot is approved for a council persona to open its
+election: at the demo scale the lot of Chilonzor, the ``other_council`` persona's district
+(demo_second_lot_ensure says why). The other lots stay drafts. Councils of districts
+without a persona get demo logins (``council-<district id>@demo.uz``, the demo password),
+created here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from django.db import transaction
@@ -127,31 +128,3 @@ def demo_second_lot_ensure(*, cast: Cast, password: str, say: Callable[[str], No
         say(f"lot {lot.code} stays a draft: {exc.message}")
         return
     say(f"lot {lot.code} approved: {persona.email} can open its election")
-
-
-@transaction.atomic
-def demo_election_ensure(*, cast: Cast, say: Callable[[str], None]) -> None:
-    """The lot of building A holds an election in its voting window, with the personas'
-    MC and the rival standing: owner, co_owner and neighbour can vote at once, the council
-    follows participation, the board fills up (idempotent: only while the lot is
-    approved and has no election)."""
-    from django.conf import settings
-    from django.utils import timezone
-
-    from voting.models import Election
-    from voting.services import VotingError, candidate_apply, election_open
-
-    lot = Lot.objects.filter(members__building__cadastral_number=DEMO_A).first()
-    if lot is None or lot.status != LotStatus.APPROVED or Election.objects.filter(lot=lot).exists():
-        return
-    opened = timezone.now() - dt.timedelta(days=settings.VOTING_NOMINATION_DAYS + 1)
-    try:
-        election = election_open(lot=lot, by=cast.users["council"], at=opened)
-        candidate_apply(election=election, company=cast.mc, by=cast.users["mc_director"], at=opened)
-        candidate_apply(
-            election=election, company=cast.rival_mc, by=cast.users["rival_mc"], at=opened
-        )
-    except VotingError as exc:
-        say(f"no demo election: {exc.message}")
-        return
-    say(f"election #{election.pk} of lot {lot.code} is open for voting")
