@@ -277,6 +277,16 @@ def _demo_records() -> list[dict[str, Any]]:
     return records
 
 
+def demo_building_record(cadastral_number: str) -> dict[str, Any]:
+    """The Turar-Joy ``building`` record of demo building A, B or C (for
+    mening_uyim.demo_voting, which lists the neighbours' owners on it)."""
+    return next(
+        r
+        for r in _demo_records()
+        if r["kind"] == "building" and r["cadastral_number"] == cadastral_number
+    )
+
+
 def _demo_buildings_ensure(mc: ManagementCompany) -> None:
     """Buildings A and B (Yunusobod, managed by the demo MC) and C (Samarkand), via the
     Turar-Joy importer itself: idempotent by construction."""

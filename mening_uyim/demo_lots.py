@@ -3,15 +3,17 @@
 After formation (all drafts), the lot holding building A (Yunusobod, the ``council``
 persona's district) is proposed and approved by every council of its districts, and an
 amendment of its program is proposed and approved by every council but Yunusobod's: the
-``council`` persona finds an approved lot with an amendment awaiting their decision. The
-``other_council`` persona (Chilonzor) keeps draft lots to propose and to move buildings
-between. Councils of districts without a persona get demo logins
-(``council-<district id>@demo.uz``, the demo password), created here.
+``council`` persona finds an amendment awaiting their decision (the lot then holds its
+election, mening_uyim.demo_voting, and is managed; an amendment is decided whatever the
+lot's status after approval). A second lot is approved for a council persona to open its
+election: at the demo scale the lot of Chilonzor, the ``other_council`` persona's district
+(demo_second_lot_ensure says why). The other lots stay drafts. Councils of districts
+without a persona get demo logins (``council-<district id>@demo.uz``, the demo password),
+created here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from django.db import transaction
@@ -82,29 +84,47 @@ def demo_lots_ensure(*, cast: Cast, password: str, say: Callable[[str], None]) -
     say(f"lot {lot.code} approved; amendment #{amendment.pk} awaits the Yunusobod council")
 
 
+def _second_lot(cast: Cast) -> tuple[Lot, User] | None:
+    """The draft lot (other than building A's) with a building in the ``council``
+    persona's district, else in the ``other_council`` persona's, and that persona."""
+    drafts = Lot.objects.filter(status=LotStatus.DRAFT).exclude(
+        members__building__cadastral_number=DEMO_A
+    )
+    for district, key in ((cast.district, "council"), (cast.other_district, "other_council")):
+        lot = drafts.filter(members__building__district=district).order_by("pk").first()
+        if lot is not None:
+            return lot, cast.users[key]
+    return None
+
+
 @transaction.atomic
-def demo_election_ensure(*, cast: Cast, say: Callable[[str], None]) -> None:
-    """The lot of building A holds an election in its voting window, with the personas'
-    MC and the rival standing: owner, co_owner and neighbour can vote at once, the council
-    follows participation, the board fills up (idempotent: only while the lot is
-    approved and has no election)."""
-    from django.conf import settings
-    from django.utils import timezone
+def demo_second_lot_ensure(*, cast: Cast, password: str, say: Callable[[str], None]) -> None:
+    """A second approved lot, whose election a council persona can open.
 
-    from voting.models import Election
-    from voting.services import VotingError, candidate_apply, election_open
-
-    lot = Lot.objects.filter(members__building__cadastral_number=DEMO_A).first()
-    if lot is None or lot.status != LotStatus.APPROVED or Election.objects.filter(lot=lot).exists():
+    Preferably a lot with a building in Yunusobod, the ``council`` persona's district; at
+    the demo scale Yunusobod lies wholly in building A's lot (and a council moves a
+    building only into a lot that already has its district), so it is the lot of
+    Chilonzor, the ``other_council`` persona's district, who then finds the "open the
+    election" button on it. Idempotent: nothing once a lot other than A's with a building
+    in either district is past draft.
+    """
+    districts = [cast.district.pk, cast.other_district.pk]
+    done = (
+        Lot.objects.exclude(members__building__cadastral_number=DEMO_A)
+        .exclude(status__in=[LotStatus.DRAFT, LotStatus.DISCARDED])
+        .filter(members__building__district_id__in=districts)
+        .exists()
+    )
+    found = None if done else _second_lot(cast)
+    if found is None:
         return
-    opened = timezone.now() - dt.timedelta(days=settings.VOTING_NOMINATION_DAYS + 1)
+    lot, persona = found
     try:
-        election = election_open(lot=lot, by=cast.users["council"], at=opened)
-        candidate_apply(election=election, company=cast.mc, by=cast.users["mc_director"], at=opened)
-        candidate_apply(
-            election=election, company=cast.rival_mc, by=cast.users["rival_mc"], at=opened
-        )
-    except VotingError as exc:
-        say(f"no demo election: {exc.message}")
+        lot_propose(lot=lot, by=persona, comment="Saylov oʻtkazish uchun")
+        for district in sorted(lot_district_ids(lot)):
+            user = _council_of(district, cast, password)
+            lot_decide(lot=lot, by=user, approve=True, comment="Maʼqullandi")
+    except LotError as exc:
+        say(f"lot {lot.code} stays a draft: {exc.message}")
         return
-    say(f"election #{election.pk} of lot {lot.code} is open for voting")
+    say(f"lot {lot.code} approved: {persona.email} can open its election")

@@ -1,30 +1,220 @@
-"""The demo reaches the election flows (mening_uyim.demo_lots.demo_election_ensure)."""
+"""`seed_demo` gives every persona a working voting example (mening_uyim.demo_voting and
+demo_lots.demo_second_lot_ensure), and a second run adds no row.
+
+The world is the demo's at a small scale: lot UZ-TK-003 holds buildings A and B and four
+Olmazor buildings whose owners have no logins yet; lot UZ-TK-001 is a draft of Chilonzor
+buildings (the ``other_council`` persona's district), as at the demo scale, where no
+other lot has a building in Yunusobod.
+"""
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
+import json
+from io import StringIO
+from typing import Any
 
-from buildings.models import Building
-from lots.models import Lot, LotBuilding, LotStatus
-from mening_uyim.demo import DEMO_A, Cast
-from mening_uyim.demo_lots import demo_election_ensure
-from voting.models import Election
-from voting.selectors import phase
-from voting.services import ballot_cast
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db.models import Model
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import Person, User
+from buildings.models import Building, Ownership
+from buildings.services import assessment_record
+from lots.models import AmendmentStatus, Lot, LotBuilding, LotStatus, ProgramAmendment
+from lots.program import program_generate
+from mening_uyim.demo import DEMO_A, DEMO_B, Cast
+from territory.models import District
+from tests.buildings.conftest import wear
+from voting.meeting_selectors import passed_decisions
+from voting.meetings import initiative_reached, initiative_weight, meeting_ballot_cast, meeting_sign
+from voting.models import (
+    Ballot,
+    Election,
+    ElectionStatus,
+    Meeting,
+    MeetingBallot,
+    MeetingInitiator,
+    MeetingSignature,
+    MeetingStatus,
+    Outcome,
+    QuestionKind,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_opens_an_election_the_owners_can_vote_in_now(cast: Cast) -> None:
-    lot = Lot.objects.create(code="UZ-TK-003", region=cast.region, status=LotStatus.APPROVED)
-    LotBuilding.objects.create(lot=lot, building=Building.objects.get(cadastral_number=DEMO_A))
-    said: list[str] = []
-    demo_election_ensure(cast=cast, say=said.append)
-    demo_election_ensure(cast=cast, say=said.append)  # a second run: nothing more
+def _buildings(make_building: Any, name: str, n: int, flats: int) -> list[Building]:
+    """``n`` commissioned Tashkent buildings of district ``name``, each flat wholly owned
+    by a person without a login."""
+    district = District.objects.get(region__code="UZ-TK", name=name)
+    made = [make_building(flats=flats, commissioned_at=timezone.now()) for _ in range(n)]
+    Building.objects.filter(pk__in=[b.pk for b in made]).update(district=district)
+    flats_ = [f for b in made for f in b.apartments.order_by("pk")]
+    first = Person.objects.count()
+    people = Person.objects.bulk_create(
+        [
+            Person(pinfl=f"3010190{first + k:07d}", full_name=f"{name} egasi {k}")
+            for k in range(len(flats_))
+        ]
+    )
+    Ownership.objects.bulk_create(
+        [
+            Ownership(
+                apartment=f,
+                person=p,
+                share_numerator=1,
+                share_denominator=1,
+                since=dt.date(2019, 5, 1),
+            )
+            for f, p in zip(flats_, people, strict=True)
+        ]
+    )
+    return made
+
+
+@pytest.fixture
+def demo_world(cast: Cast, make_building: Any, settings: Any) -> tuple[Lot, Lot]:
+    settings.LOT_MIN_APARTMENTS = 100
+    a_and_b = list(Building.objects.filter(cadastral_number__in=[DEMO_A, DEMO_B]))
+    olmazor = _buildings(make_building, "Olmazor tumani", 4, 25)
+    lot = Lot.objects.create(code="UZ-TK-003", region=cast.region)
+    LotBuilding.objects.bulk_create([LotBuilding(lot=lot, building=b) for b in a_and_b + olmazor])
+    assessment_record(building=olmazor[0], assessed_on=dt.date(2026, 1, 1), wear=wear(roof=75))
+    program_generate(lot=lot)
+    second = Lot.objects.create(code="UZ-TK-001", region=cast.region)
+    chilonzor = _buildings(make_building, "Chilonzor tumani", 5, 25)
+    LotBuilding.objects.bulk_create([LotBuilding(lot=second, building=b) for b in chilonzor])
+    return lot, second
+
+
+def _seed() -> str:
+    err = StringIO()
+    call_command("seed_demo", "--json", stdout=StringIO(), stderr=err)
+    return err.getvalue()
+
+
+def _rows() -> dict[str, int]:
+    models: list[type[Model]] = [Ownership]
+    for app in ("accounts", "lots", "voting"):
+        models.extend(apps.get_app_config(app).get_models())
+    return {m._meta.label: m._default_manager.count() for m in models}
+
+
+def _page(user: User, url: str) -> str:
+    client = Client()
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_seed_demo_gives_every_persona_a_voting_example_once(
+    cast: Cast, demo_world: tuple[Lot, Lot]
+) -> None:
+    lot, second = demo_world
+    said = _seed()
+    rows = _rows()
+    assert _seed() == ""  # a second run: nothing to say, and no row more
+    assert _rows() == rows
+    assert "Traceback" not in said
+
+    # 1. The personas' lot: a closed election, quorum, the personas' MC manages it.
+    lot.refresh_from_db()
     election = Election.objects.get(lot=lot)
-    assert len(said) == 1
-    assert phase(election) == "voting"
-    candidate = election.candidates.get(company=cast.mc)
+    assert election.status == ElectionStatus.CLOSED
+    assert election.outcome == Outcome.WINNER
+    assert election.winner == cast.mc
+    assert election.closed_by == cast.users["council"]
+    assert election.closed_at == election.voting_ends_at < timezone.now()
+    assert election.result["quorum"] is True
+    assert lot.status == LotStatus.MANAGED
+    assert lot.manager == cast.mc
+    assert set(election.candidates.values_list("company", flat=True)) == {
+        cast.mc.pk,
+        cast.rival_mc.pk,
+    }
+    retally = StringIO()
+    call_command("retally", "election", str(election.pk), "--json", stdout=retally)
+    assert json.loads(retally.getvalue())["matches_published"] is True
+    for key in ("owner", "co_owner", "neighbour"):
+        assert election.ballots.filter(person=cast.users[key].person).exists(), key
+    assert election.ballots.filter(candidate__company=cast.rival_mc).exists()
+    voters_without_persona = Ballot.objects.filter(
+        election=election, person__pinfl__startswith="3010190"
+    )
+    assert voters_without_persona.exists()  # owners with no login got one to vote
+    owner = cast.users["owner"]
+    receipt = election.ballots.get(person=owner.person).receipt
+    assert receipt in _page(owner, f"/voting/elections/{election.pk}/board/")
+    client = Client()
+    client.force_login(owner)
+    protocol = client.get(f"/voting/elections/{election.pk}/protocol.pdf")
+    assert protocol.status_code == 200
+    assert protocol["Content-Type"] == "application/pdf"
+
+    # 2. A second approved lot, whose election the other_council persona can open; the
+    # amendment still awaits the Yunusobod council on the managed lot.
+    second.refresh_from_db()
+    assert second.status == LotStatus.APPROVED
+    other_council = cast.users["other_council"]
+    assert f"/voting/lots/{second.pk}/open/" in _page(other_council, f"/lots/{second.pk}/")
+    amendment = ProgramAmendment.objects.get(lot=lot)
+    assert amendment.status == AmendmentStatus.OPEN
+    decide = f"/lots/{lot.pk}/amendments/{amendment.pk}/decide/"
+    assert decide in _page(cast.users["council"], f"/lots/{lot.pk}/")
+
+    # 3. An open meeting of building A in its voting window; the personas have not voted.
+    building = Building.objects.get(cadastral_number=DEMO_A)
+    meetings = Meeting.objects.filter(building=building)
+    now = timezone.now()
+    open_meeting = meetings.get(initiator=MeetingInitiator.MC)
+    assert open_meeting.status == MeetingStatus.OPEN
+    assert open_meeting.initiated_by == cast.users["mc_director"]
+    assert open_meeting.discussion_ends_at is not None
+    assert open_meeting.voting_ends_at is not None
+    assert open_meeting.discussion_ends_at <= now < open_meeting.voting_ends_at
+    assert 2 <= open_meeting.questions.count() <= 4
+    assert open_meeting.questions.filter(kind=QuestionKind.LEASE).exists()
+    assert any("ʻ" in c for c in open_meeting.comments.values_list("text", flat=True))
+    assert open_meeting.ballots.exists()
+    personas = [cast.users[k].person for k in ("owner", "co_owner")]
+    assert not open_meeting.ballots.filter(person__in=personas).exists()
+
+    # 4. A closed meeting with a passed qualified lease (and a failed capital repair).
+    closed = meetings.get(initiator=MeetingInitiator.COUNCIL)
+    assert closed.status == MeetingStatus.CLOSED
+    assert closed.closed_by is None  # the beat task's path
+    assert closed.result["quorum"] is True
+    assert list(passed_decisions(building, QuestionKind.LEASE)) == [
+        closed.decisions.get(kind=QuestionKind.LEASE)
+    ]
+    assert closed.decisions.filter(kind=QuestionKind.CAPITAL_REPAIR, passed=False).exists()
+    assert closed.ballots.filter(person=owner.person).exists()
+
+    # 5. An owners' initiative that the owner persona can co-sign; it stays below the
+    # threshold with the owner persona's signature.
+    initiative = meetings.get(initiator=MeetingInitiator.OWNERS)
+    assert initiative.status == MeetingStatus.DRAFT
+    assert not MeetingSignature.objects.filter(meeting=initiative, person__in=personas).exists()
+    signed, total = initiative_weight(initiative)
+    assert signed > 0
+    assert not initiative_reached(signed, total, initiative.initiative_percent or 0)
+
+    # The personas act now: the owners vote in the open meeting, the owner signs, the
+    # other council opens the second lot's election.
+    questions = open_meeting.questions.values_list("pk", flat=True)
     for key in ("owner", "co_owner"):
-        ballot_cast(election=election, voter=cast.users[key], candidate=candidate)
-    assert election.ballots.count() == 2
+        meeting_ballot_cast(
+            meeting=open_meeting, voter=cast.users[key], choices=dict.fromkeys(questions, "for")
+        )
+    assert MeetingBallot.objects.filter(meeting=open_meeting, person__in=personas).count() == 2
+    meeting_sign(meeting=initiative, by=owner)
+    initiative.refresh_from_db()
+    assert initiative.status == MeetingStatus.DRAFT
+    client.force_login(other_council)
+    client.post(f"/voting/lots/{second.pk}/open/")
+    assert Election.objects.filter(lot=second, status=ElectionStatus.OPEN).exists()

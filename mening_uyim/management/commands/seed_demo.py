@@ -13,7 +13,12 @@ from buildings.models import Building
 from lots.forming import lots_form
 from lots.models import Lot
 from mening_uyim.demo import PERSONAS, personas_ensure
-from mening_uyim.demo_lots import demo_election_ensure, demo_lots_ensure
+from mening_uyim.demo_lots import demo_lots_ensure, demo_second_lot_ensure
+from mening_uyim.demo_voting import (
+    demo_election_ensure,
+    demo_meetings_ensure,
+    demo_owners_ensure,
+)
 
 
 class Command(BaseCommand):
@@ -36,7 +41,10 @@ class Command(BaseCommand):
             report = lots_form()
             self._say(f"formed {report.lots} draft lots")
         demo_lots_ensure(cast=cast, password=password, say=self._say)
+        demo_second_lot_ensure(cast=cast, password=password, say=self._say)
+        demo_owners_ensure(say=self._say)
         demo_election_ensure(cast=cast, say=self._say)
+        demo_meetings_ensure(cast=cast, say=self._say)
         rows = [
             {"persona": s.key, "login": s.email, "phone": s.phone, "who": s.describe}
             for s in PERSONAS
