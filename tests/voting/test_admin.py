@@ -263,3 +263,19 @@ def test_the_ballot_lists_cost_the_same_as_they_grow(client: Client, cast: Cast)
 def test_the_models_are_those_of_the_console() -> None:
     registered = {a.model for a in VOTING_ADMINS}
     assert {Election, Ballot, Meeting, MeetingBallot} <= registered
+
+
+@pytest.mark.parametrize("key", ["owner", "mc_director", "council"])
+def test_a_write_from_outside_the_console_ends_in_a_refusal(
+    client: Client, cast: Cast, key: str
+) -> None:
+    """The console sends a login it does not admit to its login page, which refuses it."""
+    ballot = tk_ballot(cast)
+    client.force_login(cast.users[key])
+    before = snapshot()
+    response = client.post(
+        f"/admin/voting/ballot/{ballot.pk}/delete/", {"post": "yes"}, follow=True
+    )
+    assert response.status_code == 403
+    assert response.redirect_chain[0][0].startswith("/admin/login/")
+    assert snapshot() == before
