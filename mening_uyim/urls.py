@@ -67,6 +67,7 @@ urlpatterns = [
     path("registry/", include("buildings.urls")),
     path("lots/", include("lots.urls")),
     path("voting/", include("voting.urls")),
+    path("billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
