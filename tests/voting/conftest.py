@@ -67,3 +67,40 @@ def world(cast: Cast, make_building: Any) -> World:
     lot = Lot.objects.create(code="UZ-TK-850", region=cast.region, status=LotStatus.APPROVED)
     LotBuilding.objects.create(lot=lot, building=building)
     return World(lot, building, voters)
+
+
+@pytest.fixture(autouse=True)
+def every_close_is_retallied(request: pytest.FixtureRequest) -> Any:
+    """Issue 9 ("Done when"): after every close in the tests, ``retally`` matches the
+    published result. When a test that touched the database ends, every closed election
+    and meeting is recounted from its stored ballots. A test that alters ballots behind
+    the code's back on purpose says so with ``@pytest.mark.tampered``."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or request.node.get_closest_marker("tampered") is not None:
+        yield
+        return
+    transactional = bool(marker.kwargs.get("transaction")) or (marker.args and marker.args[0])
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    yield
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from voting.models import Election, ElectionStatus, Meeting, MeetingStatus
+
+    closed = [
+        ("election", pk)
+        for pk in Election.objects.filter(status=ElectionStatus.CLOSED).values_list("pk", flat=True)
+    ] + [
+        ("meeting", pk)
+        for pk in Meeting.objects.filter(status=MeetingStatus.CLOSED).values_list("pk", flat=True)
+    ]
+    for kind, pk in closed:
+        out = StringIO()
+        try:
+            call_command("retally", kind, str(pk), "--json", stdout=out)
+        except SystemExit:
+            pass  # the JSON says why
+        report = json.loads(out.getvalue())
+        assert report["matches_published"] is True, (kind, pk, report)

@@ -473,6 +473,7 @@ def _alter_behind_the_codes_back(ballot_id: int) -> None:
             )
 
 
+@pytest.mark.tampered
 def test_verify_chain_names_a_ballot_altered_behind_the_codes_back(
     cast: Cast, world: World
 ) -> None:
@@ -492,6 +493,7 @@ def test_verify_chain_names_a_ballot_altered_behind_the_codes_back(
         call_command("retally", "election", str(election.pk), "--json", stdout=StringIO())
 
 
+@pytest.mark.tampered
 def test_a_rewritten_history_breaks_the_chain_even_with_recomputed_hashes(
     cast: Cast, world: World
 ) -> None:

@@ -68,6 +68,7 @@ def _alter_behind_the_codes_back(ballot_id: int, assignment: str) -> None:
 
 
 @pytest.mark.parametrize("what", ["weight", "choices"])
+@pytest.mark.tampered
 def test_verify_chain_names_a_meeting_ballot_altered_behind_the_codes_back(
     cast: Cast, world: World, what: str
 ) -> None:
@@ -93,6 +94,7 @@ def test_verify_chain_names_a_meeting_ballot_altered_behind_the_codes_back(
 
 
 @pytest.mark.parametrize("relinked", [False, True])
+@pytest.mark.tampered
 def test_a_rewritten_meeting_history_breaks_the_chain_even_with_recomputed_hashes(
     cast: Cast, world: World, relinked: bool
 ) -> None:
@@ -128,6 +130,7 @@ def test_a_rewritten_meeting_history_breaks_the_chain_even_with_recomputed_hashe
     assert ("altered" if relinked else "does not follow") in why
 
 
+@pytest.mark.tampered
 def test_a_ballot_removed_behind_the_codes_back_breaks_the_sequence(
     cast: Cast, world: World
 ) -> None:

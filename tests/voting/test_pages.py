@@ -140,8 +140,12 @@ def _reopen(cast: Cast, world: World) -> Election:
     """A second lot over the same (grown) building is not possible; close the first
     election by the rules and open a new one for a lot in re-election."""
     from lots.models import Lot
+    from voting.services import election_close
 
-    Election.objects.filter(lot=world.lot).update(status=ElectionStatus.CLOSED)
+    first = Election.objects.get(lot=world.lot)
+    for _ in range(2):  # no ballots: extended once, then closed without quorum
+        first = election_close(election=first, by=None, at=first.voting_ends_at)
+    assert first.status == ElectionStatus.CLOSED
     Lot.objects.filter(pk=world.lot.pk).update(status=LotStatus.REELECTION)
     return _voting_now(cast, world)
 
