@@ -126,7 +126,10 @@ def statement(apartment_id: int, lot_id: int | None = None) -> Statement:
     )
     by_period: dict[dt.date, Month] = {}
     for row in rows:
-        entry = by_period.setdefault(row["month"], Month(row["month"]))
+        period = row["month"]
+        if isinstance(period, dt.datetime):  # PostgreSQL's CASE makes date and timestamp one
+            period = period.date()
+        entry = by_period.setdefault(period, Month(period))
         if row["kind"] == CHARGE:
             entry.charges_tiyin += row["total"]
         elif row["kind"] == TransactionKind.PAYMENT:

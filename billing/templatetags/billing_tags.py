@@ -23,7 +23,9 @@ def neg(tiyin: int | None) -> int | None:
 def tariffs_url(context: dict[str, Any], lot: Any) -> str:
     """The lot's tariff page for a login that may set its tariff; "" for anyone else."""
     request = context.get("request")
-    user = getattr(request, "user", None)
-    if lot is None or not policies.may_set_tariff(roles_of(user), lot):
+    roles = roles_of(getattr(request, "user", None))
+    if lot is None or not (roles.is_council_member or roles.inspector):
+        return ""  # tariff_q holds nothing for them: no query
+    if not policies.may_set_tariff(roles, lot):
         return ""
     return reverse("billing:tariffs", args=[lot.pk])
