@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[tuple[str, Any]] = [(reverse("home"), _("Home"))]
     if roles.is_owner:
         items.append((reverse("buildings:my_apartments"), _("My apartments")))
+        items.append((reverse("billing:my_bills"), _("My bills")))
     items.append((reverse("buildings:building_list"), _("Buildings")))
     items.append((reverse("buildings:map"), _("Map")))
     if roles.is_mc_staff and roles.organization_id:

@@ -409,3 +409,25 @@ PROGRAM_UNIT_COSTS = {
     "gas": (gettext_noop("Gas pipework renewal"), 2_500_000),
     "elevators": (gettext_noop("Elevator replacement"), 6_000_000),
 }
+
+# Payments (DOMAIN.md "Billing"; issue 10 points 4, 5 and 8). The limits of one payment in
+# tiyin, for the providers' endpoints and for the amount an owner may enter on "my bills".
+PAYMENT_MIN_TIYIN = env_int("PAYMENT_MIN_TIYIN", 100_000)
+PAYMENT_MAX_TIYIN = env_int("PAYMENT_MAX_TIYIN", 100_000_000_000)
+if not 0 < PAYMENT_MIN_TIYIN <= PAYMENT_MAX_TIYIN:
+    raise ConfigurationError("PAYMENT_MIN_TIYIN must be positive and at most PAYMENT_MAX_TIYIN")
+# Checkout links (the Pay button and the receipt's QR code): Payme's merchant id, Click's
+# service and merchant ids. Outside production the defaults are placeholders, so that the
+# demo shows the links; in production a provider without its ids is not offered.
+PAYME_MERCHANT_ID = env_str("PAYME_MERCHANT_ID", "" if PRODUCTION else "mening-uyim-demo")
+PAYME_CHECKOUT_URL = env_str("PAYME_CHECKOUT_URL", "https://checkout.paycom.uz").rstrip("/")
+CLICK_SERVICE_ID = env_str("CLICK_SERVICE_ID", "" if PRODUCTION else "1")
+CLICK_MERCHANT_ID = env_str("CLICK_MERCHANT_ID", "" if PRODUCTION else "1")
+CLICK_CHECKOUT_URL = env_str("CLICK_CHECKOUT_URL", "https://my.click.uz/services/pay")
+for _name in ("CLICK_SERVICE_ID", "CLICK_MERCHANT_ID"):
+    _value = vars()[_name]
+    if _value and not (_value.isascii() and _value.isdigit()):
+        raise ConfigurationError(f"{_name} must be a number, got {_value!r}")
+for _name in ("PAYME_CHECKOUT_URL", "CLICK_CHECKOUT_URL"):
+    if not vars()[_name].startswith("https://"):
+        raise ConfigurationError(f"{_name} must be an https:// URL, got {vars()[_name]!r}")

@@ -61,3 +61,21 @@ def tariff(estate: Estate, tiyin: int, start: dt.date = dt.date(2026, 1, 1)) -> 
         set_by_role="council_member",
         set_at=timezone.now(),
     )
+
+
+def pay(apartment: Any, tiyin: int, at: dt.datetime, provider: str = "payme") -> Any:
+    """A performed payment as the providers' endpoints post it: the provider's clearing
+    account debited, the apartment's receivable credited."""
+    from billing.ledger import Line, account_for, transaction_post
+    from billing.models import AccountKind
+
+    clearing = account_for(AccountKind.CLEARING, provider=provider)
+    return transaction_post(
+        kind="payment",
+        at=at,
+        lines=[
+            Line(amount_tiyin=tiyin, account=clearing),
+            Line(amount_tiyin=-tiyin, apartment_id=apartment.pk),
+        ],
+        memo=f"{provider} test",
+    )

@@ -1,0 +1,31 @@
+"""Billing in templates: ``{{ tiyin|neg }}`` and the link to a lot's tariffs, shown only to
+those who may set them (billing.policies.tariff_q), for the lot page of the lots app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+
+from accounts.permissions import roles_of
+from billing import policies
+
+register = template.Library()
+
+
+@register.filter
+def neg(tiyin: int | None) -> int | None:
+    return None if tiyin is None else -int(tiyin)
+
+
+@register.simple_tag(takes_context=True)
+def tariffs_url(context: dict[str, Any], lot: Any) -> str:
+    """The lot's tariff page for a login that may set its tariff; "" for anyone else."""
+    request = context.get("request")
+    roles = roles_of(getattr(request, "user", None))
+    if lot is None or not (roles.is_council_member or roles.inspector):
+        return ""  # tariff_q holds nothing for them: no query
+    if not policies.may_set_tariff(roles, lot):
+        return ""
+    return reverse("billing:tariffs", args=[lot.pk])
