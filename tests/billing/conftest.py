@@ -61,3 +61,10 @@ def tariff(estate: Estate, tiyin: int, start: dt.date = dt.date(2026, 1, 1)) -> 
         set_by_role="council_member",
         set_at=timezone.now(),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_storage(settings: Any) -> None:
+    """An empty in-memory storage for each test (documents of one test do not leak into
+    the next one's "nothing stored" checks)."""
+    settings.STORAGES = {**settings.STORAGES, "default": dict(settings.STORAGES["default"])}
