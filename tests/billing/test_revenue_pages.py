@@ -23,6 +23,7 @@ from billing.revenue import (
 )
 from billing.revenue_forms import MSG_SOM
 from core.money import format_som
+from lots.models import Lot
 from mening_uyim.demo import Cast
 from tests.billing.revenue_world import PDF, pdf, sa_lot, tk_lot
 from tests.billing.test_revenue import TODAY, _nothing_written, _record
@@ -143,3 +144,16 @@ def test_the_list_keeps_its_queries_as_revenue_grows(
         _record(cast)
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get("/billing/revenue/")
+
+
+def test_an_mc_does_not_read_its_predecessors_revenue(client: Client, cast: Cast) -> None:
+    """After a re-election the lot's new MC manages it; the income its predecessor
+    declared stays the predecessor's (and the lot's council's and inspectors')."""
+    mine = _record(cast)
+    Lot.objects.filter(pk=mine.lot_id).update(manager=cast.rival_mc)
+    for key, seen in (("rival_mc", set()), ("mc_director", {mine.pk}), ("council", {mine.pk})):
+        client.force_login(cast.users[key])
+        page = client.get("/billing/revenue/")
+        assert {r.pk for r in page.context["page"].object_list} == seen, key
+    client.force_login(cast.users["rival_mc"])
+    assert client.get(f"/billing/revenue/{mine.pk}/document/").status_code == 404
