@@ -171,6 +171,13 @@ INSPECTOR_MODEL_PERMISSIONS = frozenset(
         "voting.view_meetingsignature",
         "voting.view_meetingelector",
         "voting.view_meetingballot",
+        # billing: read-only for everyone (billing/admin.py), scoped to the region
+        "billing.view_ledgeraccount",
+        "billing.view_ledgertransaction",
+        "billing.view_ledgerentry",
+        "billing.view_additionalrevenue",
+        "billing.view_leasecontract",
+        "billing.view_leaseviolation",
         "mening_uyim.view_heartbeat",
         "django_celery_beat.view_periodictask",
         "django_celery_beat.view_intervalschedule",

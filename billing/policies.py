@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q
 
 from accounts.permissions import UserRoles
+from billing.models import AdditionalRevenue, LedgerEntry, LedgerTransaction
 from buildings.models import Apartment, Ownership
 from buildings.policies import oversight_q
 from core.scopes import NOTHING
@@ -70,3 +71,100 @@ def revenue_q(roles: UserRoles) -> Q:
 
 def may_record_revenue(roles: UserRoles, lot: Any) -> bool:
     return Lot.objects.filter(revenue_q(roles), pk=lot.pk).exists()
+
+
+def revenue_scope_q(roles: UserRoles) -> Q:
+    """Additional revenue a login sees (a filter over AdditionalRevenue): the MC that
+    recorded it (while in the register: its own income, not a predecessor's on the same
+    lot), the lot's councils and the region's inspectors."""
+    if not roles.authenticated:
+        return NOTHING
+    condition = oversight_q(roles, path="lot__region_id")
+    if roles.managing_organization_id is not None:
+        condition |= Q(company_id=roles.managing_organization_id)
+    if roles.council_district_id is not None:
+        condition |= Q(lot__in=Lot.objects.filter(lot_policies.council_q(roles)).values("pk"))
+    return condition
+
+
+def may_see_revenue(roles: UserRoles, revenue: Any) -> bool:
+    return AdditionalRevenue.objects.filter(revenue_scope_q(roles), pk=revenue.pk).exists()
+
+
+def lease_q(roles: UserRoles) -> Q:
+    """Lots on whose buildings a login records a lease or gratuitous-use contract of common
+    property, and then its tax registration: the staff of the MC that manages the lot
+    (DOMAIN.md "Actors": MC staff register lease contracts), while it is in the register."""
+    return lot_policies.managing_q(roles) if roles.authenticated else NOTHING
+
+
+def may_record_lease(roles: UserRoles, lot: Any) -> bool:
+    return Lot.objects.filter(lease_q(roles), pk=lot.pk).exists()
+
+
+def lease_scope_q(roles: UserRoles) -> Q:
+    """Contracts a login sees (a filter over LeaseContract): those of the lots whose money
+    it sees (lot_money_q). The MC that manages the lot now sees the lot's contracts, its
+    predecessor's included: it is the one that must have them registered."""
+    if not roles.authenticated:
+        return NOTHING
+    return Q(lot__in=Lot.objects.filter(lot_money_q(roles)).values("pk"))
+
+
+def may_register_lease(roles: UserRoles, contract: Any) -> bool:
+    """The tax registration of a contract: as ``lease_q``, for the contract's lot."""
+    return Lot.objects.filter(lease_q(roles), pk=contract.lot_id).exists()
+
+
+def violation_q(roles: UserRoles) -> Q:
+    """Lease violations a login sees (a filter over LeaseViolation): the inspectors of the
+    contract's region (every region for a national inspector and the administrator)."""
+    return oversight_q(roles, path="contract__lot__region_id")
+
+
+def may_see_violations(roles: UserRoles) -> bool:
+    return roles.superuser or roles.inspector
+
+
+def inspection_q(roles: UserRoles) -> Q:
+    """Lots whose MCs' money by month (contributions, additional revenue) a login reads on
+    the inspection's page: the region's inspectors (all for a national one)."""
+    return oversight_q(roles, path="region_id")
+
+
+def may_inspect_money(roles: UserRoles) -> bool:
+    return roles.superuser or roles.inspector
+
+
+def ledger_transaction_q(roles: UserRoles) -> Q:
+    """Ledger transactions an inspector reads in the console: those of a lot of their
+    region (accruals, revenue) or touching an apartment of it (payments); a national
+    inspector and the administrator read all."""
+    if roles.superuser or roles.is_national_inspector:
+        return Q()
+    if not roles.inspector or roles.inspector_region_id is None:
+        return NOTHING
+    region = roles.inspector_region_id
+    touching = LedgerEntry.objects.filter(apartment__building__region_id=region)
+    return Q(lot__region_id=region) | Q(pk__in=touching.values("transaction_id"))
+
+
+def ledger_entry_q(roles: UserRoles) -> Q:
+    """Ledger entries: those of the transactions ``ledger_transaction_q`` shows (both sides
+    of each)."""
+    if roles.superuser or roles.is_national_inspector:
+        return Q()
+    seen = LedgerTransaction.objects.filter(ledger_transaction_q(roles))
+    return Q(transaction_id__in=seen.values("pk"))
+
+
+def ledger_account_q(roles: UserRoles) -> Q:
+    """Ledger accounts: a regional inspector reads those of the MCs with a lot in their
+    region; providers' clearing accounts are national (a national inspector and the
+    administrator read every account)."""
+    if roles.superuser or roles.is_national_inspector:
+        return Q()
+    if not roles.inspector or roles.inspector_region_id is None:
+        return NOTHING
+    managers = Lot.objects.filter(region_id=roles.inspector_region_id, manager__isnull=False)
+    return Q(company_id__in=managers.values("manager_id"))

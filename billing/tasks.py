@@ -8,6 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from billing.accrual import accrual_lot_record, accrual_run_start
+from billing.leases import lease_violations_flag
 from core.periods import month_start
 
 
@@ -28,3 +29,11 @@ def accrual_monthly(at: str | None = None) -> int:
     for lot_id in lots:
         accrual_lot_task.delay(run.pk, lot_id, period.isoformat())
     return len(lots)
+
+
+@shared_task(name="billing.tasks.lease_violations_daily")
+def lease_violations_daily(today: str | None = None) -> int:
+    """The daily beat task of the registration rule (billing.leases): contracts of common
+    property unregistered past their deadline become violations, once each."""
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    return len(lease_violations_flag(today=day))

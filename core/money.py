@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 TIYIN_PER_SOM = 100
 # U+00A0: a space that never breaks inside an amount.
 _GROUP_SEP = "\u00a0"
@@ -21,3 +23,23 @@ def format_som(tiyin: int, *, with_tiyin: bool = False) -> str:
     if with_tiyin or rest:
         return f"{sign}{grouped},{rest:02d} so'm"
     return f"{sign}{grouped} so'm"
+
+
+class BadAmount(ValueError):
+    """Not an amount in so'm."""
+
+
+# digits, optionally grouped by spaces (also no-break and thin ones), and up to 2 decimals
+_SOM = re.compile(r"([0-9]+)(?:[.,]([0-9]{1,2}))?")
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_UNIT = re.compile(r"\s*(so['ʻ’]?m|сум|сўм)\s*$", re.IGNORECASE)
+
+
+def som_parse(text: str) -> int:
+    """``"1 234 567,5"`` → 123456750 tiyin, in integers only (never a float)."""
+    cleaned = _SPACES.sub("", _UNIT.sub("", (text or "").strip()))
+    match = _SOM.fullmatch(cleaned)
+    if match is None:
+        raise BadAmount(text)
+    whole, fraction = match[1], (match[2] or "").ljust(2, "0")
+    return int(whole) * TIYIN_PER_SOM + int(fraction)

@@ -193,6 +193,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.accrual_monthly",
         "schedule": crontab(minute="5", hour="0", day_of_month="1"),
     },
+    # DOMAIN.md "Billing": lease contracts unregistered past their deadline are violations
+    "lease-violations-daily": {
+        "task": "billing.tasks.lease_violations_daily",
+        "schedule": crontab(minute="20", hour="0"),
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 DJANGO_CELERY_BEAT_TZ_AWARE = True
@@ -431,3 +436,18 @@ for _name in ("CLICK_SERVICE_ID", "CLICK_MERCHANT_ID"):
 for _name in ("PAYME_CHECKOUT_URL", "CLICK_CHECKOUT_URL"):
     if not vars()[_name].startswith("https://"):
         raise ConfigurationError(f"{_name} must be an https:// URL, got {vars()[_name]!r}")
+# Lease or gratuitous use of common property (DOMAIN.md "Billing"): a contract is registered
+# with the tax authority within LEASE_REGISTRATION_DAYS of signing, or it is a violation.
+# With LEASE_VIOLATION_AUTO_REMOVAL on, a violation removes the MC from the register at
+# once, in the name of the inspector login LEASE_VIOLATION_REMOVAL_INSPECTOR (an email);
+# off, an inspector removes it through the register's removal action.
+LEASE_REGISTRATION_DAYS = env_int("LEASE_REGISTRATION_DAYS", 30)
+LEASE_VIOLATION_AUTO_REMOVAL = env_bool("LEASE_VIOLATION_AUTO_REMOVAL", False)
+LEASE_VIOLATION_REMOVAL_INSPECTOR = env_str("LEASE_VIOLATION_REMOVAL_INSPECTOR", "")
+if LEASE_REGISTRATION_DAYS < 1:
+    raise ConfigurationError("LEASE_REGISTRATION_DAYS must be 1 or more")
+if LEASE_VIOLATION_AUTO_REMOVAL and not LEASE_VIOLATION_REMOVAL_INSPECTOR.strip():
+    raise ConfigurationError(
+        "LEASE_VIOLATION_AUTO_REMOVAL needs LEASE_VIOLATION_REMOVAL_INSPECTOR: the email of the"
+        " inspector login in whose name a removal is recorded"
+    )

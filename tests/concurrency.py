@@ -9,10 +9,11 @@ from collections.abc import Callable
 from django.db import connection
 
 from accounts.services import AccountsError
+from billing.services import BillingError
 from lots.errors import LotError
 from organizations.services import RegisterError
 
-REFUSALS: tuple[type[Exception], ...] = (LotError, RegisterError, AccountsError)
+REFUSALS: tuple[type[Exception], ...] = (LotError, RegisterError, AccountsError, BillingError)
 
 
 def race(*actions: Callable[[], object]) -> list[str]:

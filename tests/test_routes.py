@@ -15,6 +15,7 @@ MATRICES = [
     "tests.mening_uyim.test_access",
     "tests.voting.test_access",
     "tests.billing.test_bills_access",
+    "tests.billing.test_access",
 ]
 # Third-party route sets with their own tests: allauth's account pages and Django's admin
 # (the console's pages for the project's models are in the matrices above).

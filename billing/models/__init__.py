@@ -1,7 +1,9 @@
 """Billing's models: tariffs and suspensions (tariffs.py), the ledger (ledger.py), accrual
-runs (accrual.py)."""
+runs (accrual.py), additional revenue (revenue.py), lease contracts and their violations
+(leases.py)."""
 
 from billing.models.accrual import AccrualLotResult, AccrualRun
+from billing.models.leases import LeaseContract, LeaseKind, LeaseViolation
 from billing.models.ledger import (
     AccountKind,
     EntryImmutable,
@@ -10,16 +12,22 @@ from billing.models.ledger import (
     LedgerTransaction,
     TransactionKind,
 )
+from billing.models.revenue import AdditionalRevenue, RevenueKind
 from billing.models.tariffs import SuspendedMonth, Suspension, Tariff
 
 __all__ = [
     "AccountKind",
     "AccrualLotResult",
     "AccrualRun",
+    "AdditionalRevenue",
     "EntryImmutable",
+    "LeaseContract",
+    "LeaseKind",
+    "LeaseViolation",
     "LedgerAccount",
     "LedgerEntry",
     "LedgerTransaction",
+    "RevenueKind",
     "SuspendedMonth",
     "Suspension",
     "Tariff",

@@ -79,3 +79,10 @@ def pay(apartment: Any, tiyin: int, at: dt.datetime, provider: str = "payme") ->
         ],
         memo=f"{provider} test",
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_storage(settings: Any) -> None:
+    """An empty in-memory storage for each test (documents of one test do not leak into
+    the next one's "nothing stored" checks)."""
+    settings.STORAGES = {**settings.STORAGES, "default": dict(settings.STORAGES["default"])}
