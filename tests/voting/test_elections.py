@@ -233,6 +233,36 @@ def test_bad_ballots_are_refused_and_leave_the_chain_unchanged(
     assert _chain_ok(election)
 
 
+def test_an_inactive_owner_casts_no_ballot(cast: Cast, world: World) -> None:
+    election, ours, _ = _with_candidates(cast, world)
+    owner = world.voters["owner"]
+    owner.is_active = False  # as roles_of: an inactive login may do nothing
+    with pytest.raises(VotingError) as exc:
+        _vote(world, election, "owner", ours)
+    assert exc.value.message == str(MSG_NOT_ELECTOR)
+    assert not Ballot.objects.exists()
+
+
+def test_an_owner_of_several_shares_votes_their_sum_in_one_entry(cast: Cast, world: World) -> None:
+    flat = world.building.apartments.order_by("pk")[3]  # the fourth owner's 50 m²
+    Ownership.objects.filter(apartment=flat).update(share_numerator=1, share_denominator=2)
+    Ownership.objects.create(
+        apartment=flat,
+        person=world.voters["third"].person,
+        share_numerator=1,
+        share_denominator=2,
+        since=dt.date(2020, 1, 1),
+    )
+    election, ours, _ = _with_candidates(cast, world)
+    first = _vote(world, election, "third", ours)
+    second = _vote(world, election, "third", ours)
+    counted = tally(election)
+    assert counted.m2(first.weight_units) == "75"  # flat 3 whole and half of flat 4
+    assert (first.seq, second.seq, second.prev_hash) == (1, 2, first.hash)
+    assert counted.m2(counted.per_candidate[ours.pk]) == "75"  # the last ballot, once
+    assert _chain_ok(election)
+
+
 def test_the_last_ballot_counts(cast: Cast, world: World) -> None:
     election, ours, theirs = _with_candidates(cast, world)
     _vote(world, election, "neighbour", ours)
