@@ -117,19 +117,26 @@ class BallotCreate(APIView):
 
     @extend_schema(request=BallotIn, responses={201: ReceiptOut})
     def post(self, request: Request, pk: int) -> Response:
-        election = selectors.election_for_voter(request.user, pk)
         data = BallotIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        candidate = (
-            election.candidates.select_related("company")
-            .filter(pk=data.validated_data["candidate"])
-            .first()
-        )
-        if candidate is None:
-            raise serializers.ValidationError({"candidate": [str(MSG_NOT_CANDIDATE)]})
+        valid = data.is_valid()
+        candidate = None
+        if valid:  # a voter of the electorate, in one query
+            chosen = data.validated_data["candidate"]
+            candidate = selectors.candidate_for_voter(request.user, pk, chosen)
+        if candidate is None:  # anyone else: the full scope first (404), then the body
+            election = selectors.election_for(request.user, pk)
+            if not valid:
+                raise serializers.ValidationError(data.errors)
+            candidate = (
+                election.candidates.select_related("company")
+                .filter(pk=data.validated_data["candidate"])
+                .first()
+            )
+            if candidate is None:
+                raise serializers.ValidationError({"candidate": [str(MSG_NOT_CANDIDATE)]})
         try:
             ballot = ballot_cast(
-                election=election,
+                election=candidate.election,
                 voter=cast(User, request.user),
                 candidate=candidate,
                 weight_units=data.validated_data.get("weight_units"),
