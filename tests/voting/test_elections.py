@@ -263,6 +263,29 @@ def test_an_owner_of_several_shares_votes_their_sum_in_one_entry(cast: Cast, wor
     assert _chain_ok(election)
 
 
+def test_the_locked_election_reads_as_the_orm_reads_it(cast: Cast, world: World) -> None:
+    from django.forms.models import model_to_dict
+
+    from voting.services import _lock
+
+    election, _, _ = _with_candidates(cast, world)
+    locked = _lock(election)
+    assert model_to_dict(locked) == model_to_dict(Election.objects.get(pk=election.pk))
+    assert locked.nomination_ends_at == election.nomination_ends_at  # an aware datetime
+    assert locked.result == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_election_is_locked_inside_a_transaction_only(cast: Cast, world: World) -> None:
+    from django.db.transaction import TransactionManagementError
+
+    from voting.services import _lock
+
+    election = _open(cast, world)
+    with pytest.raises(TransactionManagementError):
+        _lock(election)
+
+
 def test_the_last_ballot_counts(cast: Cast, world: World) -> None:
     election, ours, theirs = _with_candidates(cast, world)
     _vote(world, election, "neighbour", ours)
