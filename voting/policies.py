@@ -45,6 +45,31 @@ def election_scope_q(roles: UserRoles) -> Q:
     return condition if roles.authenticated else NOTHING
 
 
+# The elections whose frozen electorate holds a login's person: the part of
+# election_scope_q by which a voter sees their election, as an SQL condition on an
+# election id column, for the hand-written SQL of the ballot's hot path
+# (voting.selectors.candidate_for_voter), which need not read the login's other roles.
+ELECTORATE_SQL = """{column} IN (
+    SELECT elector.election_id
+    FROM voting_elector AS elector
+    JOIN accounts_person AS person ON person.id = elector.person_id
+    WHERE person.user_id = %s
+)"""
+
+
+def electorate_sql(user: Any, column: str) -> tuple[str, list[Any]]:
+    """(SQL condition on ``column``, parameters); ``column`` is a name in the caller's
+    SQL, never input. An inactive login is in no electorate (accounts.permissions.roles_of:
+    an inactive login may do nothing)."""
+    if not _active(user):
+        return "1 = 0", []
+    return ELECTORATE_SQL.format(column=column), [user.pk]
+
+
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
 def election_visible(roles: UserRoles, election: Any) -> bool:
     return Election.objects.filter(election_scope_q(roles), pk=election.pk).exists()
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -32,6 +33,45 @@ def test_a_wrong_token_is_refused(db: None) -> None:
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION="Token not-a-token")
     assert api.get("/api/v1/me/").status_code == 401
+
+
+def test_a_token_of_an_inactive_login_is_refused_in_drf_words(inspector: User) -> None:
+    token = Token.objects.create(user=inspector)
+    User.objects.filter(pk=inspector.pk).update(is_active=False)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json()["detail"] == str(_("User inactive or deleted."))
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key[:-1]}x")
+    assert api.get("/api/v1/me/").json()["detail"] == str(_("Invalid token."))
+
+
+def test_a_token_authenticates_its_login_in_one_query(inspector: User) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.settings import api_settings
+    from rest_framework.test import APIRequestFactory
+
+    from accounts.authentication import TokenAuthentication
+
+    assert api_settings.DEFAULT_AUTHENTICATION_CLASSES[0] is TokenAuthentication
+    token = Token.objects.create(user=inspector)
+    request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    with CaptureQueriesContext(connection) as ctx:
+        found = TokenAuthentication().authenticate(request)
+    assert len(ctx.captured_queries) == 1
+    assert found is not None
+    user, auth = found
+    assert (user.pk, user.email, user.is_active, user.date_joined) == (
+        inspector.pk,
+        inspector.email,
+        True,
+        inspector.date_joined,
+    )
+    assert auth.key == token.key
+    assert auth.user is user
+    assert auth.created == token.created  # read on use
 
 
 def test_patch_phone_normalises(owner: User) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -84,3 +85,45 @@ def test_time_zone_is_tashkent_and_aware(settings) -> None:
     assert settings.TIME_ZONE == "Asia/Tashkent"
     assert settings.USE_TZ is True
     assert settings.LANGUAGE_CODE == "uz"
+
+
+def _database_options(env: dict[str, str]) -> dict[str, object]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean.update(env, DJANGO_SETTINGS_MODULE="mening_uyim.settings")
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_postgres_statements_are_bound_on_the_server_and_prepared_unless_turned_off() -> None:
+    url = "postgres://mu:secret@db:5432/mening_uyim?sslmode=require"
+    options = _database_options({"DATABASE_URL": url})
+    assert options == {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 5}
+    off = _database_options({"DATABASE_URL": url, "DATABASE_PREPARED_STATEMENTS": "0"})
+    assert off == {"sslmode": "require"}
+    sqlite = _database_options({"DATABASE_URL": "sqlite:////tmp/x.sqlite3"})
+    assert "server_side_binding" not in sqlite
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_statement_run_again_on_postgres_is_prepared_on_the_server() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for _ in range(6):
+            cursor.execute("SELECT %s::int + 41", [1])
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("+ 41" in statement for statement in prepared), prepared

@@ -185,6 +185,13 @@ CASES = [
         "post",
         {"candidate": "1"},
     ),
+    Case(
+        "api ballot for a company that does not stand",
+        lambda c: f"/api/v1/elections/{election(c).pk}/ballots/",
+        {k: (400 if v == 200 else v) for k, v in _api(SEES).items()},
+        "post",
+        {"candidate": str(10**9)},
+    ),
 ]
 
 # --- general meetings ---------------------------------------------------------------------

@@ -233,6 +233,59 @@ def test_bad_ballots_are_refused_and_leave_the_chain_unchanged(
     assert _chain_ok(election)
 
 
+def test_an_inactive_owner_casts_no_ballot(cast: Cast, world: World) -> None:
+    election, ours, _ = _with_candidates(cast, world)
+    owner = world.voters["owner"]
+    owner.is_active = False  # as roles_of: an inactive login may do nothing
+    with pytest.raises(VotingError) as exc:
+        _vote(world, election, "owner", ours)
+    assert exc.value.message == str(MSG_NOT_ELECTOR)
+    assert not Ballot.objects.exists()
+
+
+def test_an_owner_of_several_shares_votes_their_sum_in_one_entry(cast: Cast, world: World) -> None:
+    flat = world.building.apartments.order_by("pk")[3]  # the fourth owner's 50 m²
+    Ownership.objects.filter(apartment=flat).update(share_numerator=1, share_denominator=2)
+    Ownership.objects.create(
+        apartment=flat,
+        person=world.voters["third"].person,
+        share_numerator=1,
+        share_denominator=2,
+        since=dt.date(2020, 1, 1),
+    )
+    election, ours, _ = _with_candidates(cast, world)
+    first = _vote(world, election, "third", ours)
+    second = _vote(world, election, "third", ours)
+    counted = tally(election)
+    assert counted.m2(first.weight_units) == "75"  # flat 3 whole and half of flat 4
+    assert (first.seq, second.seq, second.prev_hash) == (1, 2, first.hash)
+    assert counted.m2(counted.per_candidate[ours.pk]) == "75"  # the last ballot, once
+    assert _chain_ok(election)
+
+
+def test_the_locked_election_reads_as_the_orm_reads_it(cast: Cast, world: World) -> None:
+    from django.forms.models import model_to_dict
+
+    from voting.services import _lock
+
+    election, _, _ = _with_candidates(cast, world)
+    locked = _lock(election)
+    assert model_to_dict(locked) == model_to_dict(Election.objects.get(pk=election.pk))
+    assert locked.nomination_ends_at == election.nomination_ends_at  # an aware datetime
+    assert locked.result == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_election_is_locked_inside_a_transaction_only(cast: Cast, world: World) -> None:
+    from django.db.transaction import TransactionManagementError
+
+    from voting.services import _lock
+
+    election = _open(cast, world)
+    with pytest.raises(TransactionManagementError):
+        _lock(election)
+
+
 def test_the_last_ballot_counts(cast: Cast, world: World) -> None:
     election, ours, theirs = _with_candidates(cast, world)
     _vote(world, election, "neighbour", ours)

@@ -65,6 +65,8 @@ def test_the_api_casts_a_ballot_and_refuses_a_forged_weight(
     assert response.status_code == 201
     receipt = response.json()["receipt"]
     assert response.json()["weight_m2"] == "50"
+    assert list(response.json()) == ["seq", "receipt", "candidate", "weight_m2", "cast_at", "hash"]
+    assert response.json()["candidate"] == cast.rival_mc.name
     board = client.get(f"/api/v1/elections/{election.pk}/board/").json()
     assert receipt in str(board)
     mine = client.get("/api/v1/me/receipts/").json()
