@@ -193,6 +193,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.accrual_monthly",
         "schedule": crontab(minute="5", hour="0", day_of_month="1"),
     },
+    # Issue 10 "Nightly reconciliation": yesterday's payments (Asia/Tashkent) against each
+    # provider's statement; the differences become flags for the inspectors.
+    "payments-reconcile": {
+        "task": "billing.tasks.payments_reconcile",
+        "schedule": crontab(minute="30", hour="2"),
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 DJANGO_CELERY_BEAT_TZ_AWARE = True
@@ -409,3 +415,22 @@ PROGRAM_UNIT_COSTS = {
     "gas": (gettext_noop("Gas pipework renewal"), 2_500_000),
     "elevators": (gettext_noop("Elevator replacement"), 6_000_000),
 }
+
+# Payments (DOMAIN.md "Billing", issue 10): Payme's Merchant API authenticates with HTTP Basic
+# "Paycom:<PAYME_KEY>", Click's SHOP API signs every request with CLICK_SECRET_KEY. Outside
+# production a test key is the default (Payme's sandbox works with a test key too); in
+# production there is no default, and without a key every call is refused (an empty key
+# never matches). Amounts of one payment are limited (tiyin).
+PAYME_KEY = env_str("PAYME_KEY", "" if PRODUCTION else "mening-uyim-payme-test-key")
+PAYME_MERCHANT_ID = env_str("PAYME_MERCHANT_ID", "")
+PAYME_API_URL = env_str("PAYME_API_URL", "https://checkout.paycom.uz/api")
+CLICK_SERVICE_ID = env_str("CLICK_SERVICE_ID", "" if PRODUCTION else "10001")
+CLICK_SECRET_KEY = env_str("CLICK_SECRET_KEY", "" if PRODUCTION else "mening-uyim-click-test-key")
+CLICK_MERCHANT_USER_ID = env_str("CLICK_MERCHANT_USER_ID", "")
+CLICK_API_URL = env_str("CLICK_API_URL", "https://api.click.uz/v2/merchant")
+PAYMENT_MIN_TIYIN = env_int("PAYMENT_MIN_TIYIN", 100_000)
+PAYMENT_MAX_TIYIN = env_int("PAYMENT_MAX_TIYIN", 100_000_000_000)
+if not 0 < PAYMENT_MIN_TIYIN <= PAYMENT_MAX_TIYIN:
+    raise ConfigurationError("PAYMENT_MIN_TIYIN must be positive and at most PAYMENT_MAX_TIYIN")
+if not CLICK_SERVICE_ID.isdigit() and CLICK_SERVICE_ID:
+    raise ConfigurationError(f"CLICK_SERVICE_ID must be digits, got {CLICK_SERVICE_ID!r}")

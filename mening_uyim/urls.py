@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
 from accounts.api import MeView
+from billing.payments import views as payment_views
 from buildings import api as buildings_api
 from core.ids import IdConverter
 from lots import api as lots_api
@@ -55,6 +56,10 @@ api_v1 = [
         name="my-meeting-receipts",
     ),
     path("register/<id:pk>/eligibility/", lots_api.Eligibility.as_view(), name="eligibility"),
+    # machine-to-machine: the payment providers (auth by Payme's key, by Click's signature)
+    path("payments/payme/", payment_views.payme_endpoint, name="payments-payme"),
+    path("payments/click/prepare/", payment_views.click_prepare, name="payments-click-prepare"),
+    path("payments/click/complete/", payment_views.click_complete, name="payments-click-complete"),
 ]
 
 urlpatterns = [

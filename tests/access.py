@@ -28,6 +28,7 @@ PROJECT_APPS = (
     "buildings",
     "lots",
     "voting",
+    "billing",
     "mening_uyim",
 )
 # written by every request of a logged-in user, not by what the request asks for
