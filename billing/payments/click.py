@@ -40,8 +40,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -81,6 +82,7 @@ _ERROR = re.compile(r"0|-[1-9][0-9]{0,8}")  # Click's error: 0, or negative
 _AMOUNT = re.compile(r"(0|[1-9][0-9]{0,13})(\.[0-9]{1,2})?")
 _SIGN_TIME = "%Y-%m-%d %H:%M:%S"
 TASHKENT = ZoneInfo("Asia/Tashkent")
+log = logging.getLogger(__name__)
 
 
 class ClickRequest:
@@ -187,10 +189,31 @@ def _checked(request: ClickRequest, action: int) -> int | None:
     return None
 
 
+def _guarded(
+    handler: Callable[[ClickRequest], dict[str, Any]], form: Mapping[str, Any], id_name: str
+) -> dict[str, Any]:
+    """A failure of ours (the database, a bug) answers -7 "Failed to update user", Click's
+    code for an error while changing the account, with everything rolled back: Click
+    retries, and the retry is safe."""
+    request = ClickRequest(form)
+    try:
+        return handler(request)
+    except Exception:
+        log.exception("Click %s failed", id_name)
+        return _reply(request, m.CLICK_UPDATE_FAILED, **{id_name: None})
+
+
 def prepare(form: Mapping[str, Any]) -> dict[str, Any]:
+    return _guarded(_prepare, form, "merchant_prepare_id")
+
+
+def complete(form: Mapping[str, Any]) -> dict[str, Any]:
+    return _guarded(_complete, form, "merchant_confirm_id")
+
+
+def _prepare(request: ClickRequest) -> dict[str, Any]:
     """Prepare (action 0): check the account and the amount, and hold a transaction in state
     1 whose pk is the merchant_prepare_id."""
-    request = ClickRequest(form)
     refused = _checked(request, PREPARE)
     if refused is not None:
         return _reply(request, refused, merchant_prepare_id=None)
@@ -243,10 +266,9 @@ def prepare(form: Mapping[str, Any]) -> dict[str, Any]:
         return _reply(request, m.CLICK_SUCCESS, merchant_prepare_id=payment.pk)
 
 
-def complete(form: Mapping[str, Any]) -> dict[str, Any]:
+def _complete(request: ClickRequest) -> dict[str, Any]:
     """Complete (action 1): Click's error 0 performs the prepared transaction (once); a
     negative error cancels it."""
-    request = ClickRequest(form)
     refused = _checked(request, COMPLETE)
     if refused is not None:
         return _reply(request, refused, merchant_confirm_id=None)

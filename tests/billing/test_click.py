@@ -283,3 +283,21 @@ def test_the_notes_are_clicks_english(client: Client) -> None:
         -8: "Error in request from click",
         -9: "Transaction cancelled",
     }
+
+
+def test_a_failure_of_ours_answers_7_and_rolls_back(
+    client: Client, account: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from billing.payments import services
+
+    prepare_id = _prepared(client, account)
+
+    def broken(**kwargs: object) -> None:
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(services, "transaction_post", broken)
+    reply = click_complete(client, account, prepare_id)
+    assert reply["error"] == -7
+    assert reply["error_note"] == "Failed to update user"
+    assert ProviderTransaction.objects.get().state == PaymentState.CREATED
+    assert ClickComplete.objects.count() == 0

@@ -457,3 +457,30 @@ def test_a_system_failure_answers_32400_and_rolls_back(
     reply = payme(client, "PerformTransaction", {"id": created["_id"]})
     assert reply["error"]["code"] == m.SYSTEM_ERROR
     assert ProviderTransaction.objects.get().state == PaymentState.CREATED
+
+
+def test_a_stale_second_perform_is_refused_and_its_ledger_posting_rolled_back(
+    client: Client, account: str
+) -> None:
+    """Without the row lock (two performers that both read state 1), the conditional update
+    lets one posting in; the other's block, its ledger transaction included, rolls back."""
+    from billing.payments.services import PaymentError, payment_perform
+
+    created = _create(client, account)
+    first = ProviderTransaction.objects.get(provider_id=created["_id"])
+    stale = ProviderTransaction.objects.get(provider_id=created["_id"])
+    payment_perform(payment=first, at=timezone.now())
+    with pytest.raises(PaymentError):
+        payment_perform(payment=stale, at=timezone.now())
+    assert LedgerTransaction.objects.count() == 1
+    assert ProviderTransaction.objects.get().payment_id == first.payment_id
+
+
+def test_a_performed_state_without_its_ledger_transaction_is_refused_by_the_database(
+    client: Client, account: str
+) -> None:
+    from django.db import IntegrityError, transaction
+
+    _create(client, account)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProviderTransaction.objects.update(state=PaymentState.PERFORMED, perform_time_ms=1)
