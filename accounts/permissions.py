@@ -171,6 +171,9 @@ INSPECTOR_MODEL_PERMISSIONS = frozenset(
         "voting.view_meetingsignature",
         "voting.view_meetingelector",
         "voting.view_meetingballot",
+        # billing: payments and reconciliation flags, read-only (billing/payments/admin.py)
+        "billing.view_providertransaction",
+        "billing.view_reconciliationflag",
         "mening_uyim.view_heartbeat",
         "django_celery_beat.view_periodictask",
         "django_celery_beat.view_intervalschedule",

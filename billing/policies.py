@@ -70,3 +70,10 @@ def revenue_q(roles: UserRoles) -> Q:
 
 def may_record_revenue(roles: UserRoles, lot: Any) -> bool:
     return Lot.objects.filter(revenue_q(roles), pk=lot.pk).exists()
+
+
+def payments_oversight_q(roles: UserRoles) -> Q:
+    """Provider transactions and reconciliation flags an inspector oversees: those of the
+    apartments of their region, through the apartment's building (a national inspector and
+    the administrator: all, the flags of unknown account numbers included)."""
+    return oversight_q(roles, path="apartment__building__region_id")
