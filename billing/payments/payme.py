@@ -230,16 +230,23 @@ def create_transaction(params: dict[str, Any]) -> dict[str, Any]:
     number = params["account"].get(ACCOUNT_FIELD)
     now = timezone.now()
     now_ms = ms(now)
+    apartment_id = apartment_for_account(number)
     with transaction.atomic():
         outcome: dict[str, Any] | RpcError
-        payment = payment_locked(provider=Provider.PAYME, provider_id=payme_id)
-        if payment is not None:
-            outcome = _known(payment, amount=amount, account=number, now_ms=now_ms)
+        too_late = now_ms - payme_time > TIMEOUT_MS  # created by Payme too long ago
+        if apartment_id is None or not amount_allowed(amount) or too_late:
+            # refused as new: a known id is answered as known all the same (a retry gets
+            # its first reply), so this path looks first
+            known = payment_locked(provider=Provider.PAYME, provider_id=payme_id)
+            if known is not None:
+                outcome = _known(known, amount=amount, account=number, now_ms=now_ms)
+            elif apartment_id is None:
+                outcome = RpcError(m.ACCOUNT_NOT_FOUND, ACCOUNT_FIELD)
+            elif not amount_allowed(amount):
+                outcome = RpcError(m.INVALID_AMOUNT)
+            else:
+                outcome = RpcError(m.CANNOT_PERFORM)
         else:
-            apartment_id, number = _account(params)
-            _amount(params)
-            if now_ms - payme_time > TIMEOUT_MS:
-                raise RpcError(m.CANNOT_PERFORM)  # created by Payme too long ago: too late
             payment, created = payment_create(
                 provider=Provider.PAYME,
                 provider_id=payme_id,

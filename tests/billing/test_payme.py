@@ -464,13 +464,15 @@ def test_a_stale_second_perform_is_refused_and_its_ledger_posting_rolled_back(
 ) -> None:
     """Without the row lock (two performers that both read state 1), the conditional update
     lets one posting in; the other's block, its ledger transaction included, rolls back."""
+    from django.db import transaction
+
     from billing.payments.services import PaymentError, payment_perform
 
     created = _create(client, account)
     first = ProviderTransaction.objects.get(provider_id=created["_id"])
     stale = ProviderTransaction.objects.get(provider_id=created["_id"])
     payment_perform(payment=first, at=timezone.now())
-    with pytest.raises(PaymentError):
+    with pytest.raises(PaymentError), transaction.atomic():
         payment_perform(payment=stale, at=timezone.now())
     assert LedgerTransaction.objects.count() == 1
     assert ProviderTransaction.objects.get().payment_id == first.payment_id
