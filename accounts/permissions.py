@@ -178,6 +178,9 @@ INSPECTOR_MODEL_PERMISSIONS = frozenset(
         "billing.view_additionalrevenue",
         "billing.view_leasecontract",
         "billing.view_leaseviolation",
+        # billing: payments and reconciliation flags, read-only (billing/payments/admin.py)
+        "billing.view_providertransaction",
+        "billing.view_reconciliationflag",
         "mening_uyim.view_heartbeat",
         "django_celery_beat.view_periodictask",
         "django_celery_beat.view_intervalschedule",

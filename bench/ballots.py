@@ -290,7 +290,7 @@ def _server_env() -> dict[str, str]:
     return env
 
 
-def server_start(port: int, say: Say) -> subprocess.Popen[bytes]:
+def server_start(port: int, say: Say, workers: int = WORKERS) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-m",
@@ -299,14 +299,14 @@ def server_start(port: int, say: Say) -> subprocess.Popen[bytes]:
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
-        str(WORKERS),
+        str(workers),
         "--timeout",
         "60",
         "--chdir",
         str(ROOT),
         "--no-control-socket",  # no shared socket under ~/.gunicorn
     ]
-    say(f"starting gunicorn ({WORKERS} workers) on 127.0.0.1:{port}")
+    say(f"starting gunicorn ({workers} workers) on 127.0.0.1:{port}")
     # Its logs go to our stderr: stdout carries only the JSON line.
     return subprocess.Popen(
         command, env=_server_env(), stdout=sys.stderr, stderr=sys.stderr, cwd=ROOT

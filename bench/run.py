@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Benchmarks: `bench/run.py NAME [--scale S] [--seed N] [--owners N]` prints one JSON line.
+"""Benchmarks: `bench/run.py NAME [--scale S] [--seed N] [--owners N] [--calls N]` prints one
+JSON line.
 
 Works on the database DATABASE_URL names (SQLite under var/ by default), migrating it if
 needed. Progress goes to stderr; stdout carries only the JSON line(s).
@@ -22,9 +23,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mening_uyim.settings")
 
 from bench.ballots import CADASTRAL_PREFIX, ballots_detach  # noqa: E402
 from bench.ballots import bench_ballots as _bench_ballots  # noqa: E402
+from bench.payme import bench_payme as _bench_payme  # noqa: E402
 
 OWNERS = 7000  # `ballots` alone: a lot of the minimum size
 OWNERS_SMALL = 300  # within `all` below scale 1 (keeps `make bench` short)
+CALLS = 30_000  # `payme` alone: Check, Create and Perform calls
+CALLS_SMALL = 3_000  # within `all` below scale 1
 
 
 def log(message: str) -> None:
@@ -175,12 +179,18 @@ def bench_ballots(scale: float, seed: int, owners: int = OWNERS) -> dict[str, An
     return _bench_ballots(owners, seed, log)
 
 
+def bench_payme(scale: float, seed: int, calls: int = CALLS) -> dict[str, Any]:
+    """Payme's Merchant API through gunicorn over HTTP: Check, Create, Perform."""
+    return _bench_payme(calls, seed, log)
+
+
 BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     "lots": bench_lots,
     "generate": bench_generate,
     "classify": bench_classify,
     "home": bench_home,
     "ballots": bench_ballots,
+    "payme": bench_payme,
 }
 
 
@@ -196,7 +206,18 @@ def main() -> int:
         help=f"owners (apartments) of the ballots lot: {OWNERS} by default, "
         f"{OWNERS_SMALL} within `all` below scale 1",
     )
+    parser.add_argument(
+        "--calls",
+        type=int,
+        default=None,
+        help=f"Payme calls of the payme benchmark (a third each of Check, Create, Perform): "
+        f"{CALLS} by default, {CALLS_SMALL} within `all` below scale 1",
+    )
     args = parser.parse_args()
+    if args.calls is None:
+        args.calls = CALLS_SMALL if args.name == "all" and args.scale < 1 else CALLS
+    if args.calls < 3:
+        parser.error("--calls must be at least 3")
     if args.owners is None:
         small = args.name == "all" and args.scale < 1
         args.owners = OWNERS_SMALL if small else OWNERS
@@ -214,7 +235,11 @@ def main() -> int:
     for name in names:
         log(f"running {name} at scale {args.scale}")
         result = {"benchmark": name, "scale": args.scale, "seed": args.seed}
-        options = {"owners": args.owners} if name == "ballots" else {}
+        options: dict[str, Any] = {}
+        if name == "ballots":
+            options["owners"] = args.owners
+        if name == "payme":
+            options["calls"] = args.calls
         result.update(BENCHMARKS[name](args.scale, args.seed, **options))
         print(json.dumps(result), flush=True)
     return 0

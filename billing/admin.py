@@ -306,3 +306,6 @@ class LeaseViolationAdmin(ReadOnlyRegionAdmin):
     @admin.display(description=_("management company"))
     def company_link(self, obj: LeaseViolation) -> str:
         return _link(obj.company)
+
+
+from billing.payments import admin as payments_admin  # noqa: E402, F401 (registers its pages)

@@ -168,3 +168,10 @@ def ledger_account_q(roles: UserRoles) -> Q:
         return NOTHING
     managers = Lot.objects.filter(region_id=roles.inspector_region_id, manager__isnull=False)
     return Q(company_id__in=managers.values("manager_id"))
+
+
+def payments_oversight_q(roles: UserRoles) -> Q:
+    """Provider transactions and reconciliation flags an inspector oversees: those of the
+    apartments of their region, through the apartment's building (a national inspector and
+    the administrator: all, the flags of unknown account numbers included)."""
+    return oversight_q(roles, path="apartment__building__region_id")

@@ -37,3 +37,23 @@ def lease_violations_daily(today: str | None = None) -> int:
     property unregistered past their deadline become violations, once each."""
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     return len(lease_violations_flag(today=day))
+
+
+@shared_task(name="billing.tasks.payments_reconcile")
+def payments_reconcile(day: str | None = None) -> int:
+    """The nightly reconciliation (issue 10, point 7): the day before today (Asia/Tashkent)
+    unless ``day``, one run per provider, through each provider's configured client; the
+    number of differences flagged. A retry is a no-op (one run per provider and window)."""
+    from billing.models import Provider
+    from billing.payments.clients import client_for
+    from billing.payments.reconciliation import day_window, reconciliation_run
+
+    target = dt.date.fromisoformat(day) if day else timezone.localdate() - dt.timedelta(days=1)
+    start, end = day_window(target)
+    flagged = 0
+    for provider in Provider.values:
+        run = reconciliation_run(
+            provider=provider, start=start, end=end, client=client_for(provider)
+        )
+        flagged += run.flagged
+    return flagged

@@ -207,6 +207,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.lease_violations_daily",
         "schedule": crontab(minute="20", hour="0"),
     },
+    # Issue 10 "Nightly reconciliation": yesterday's payments (Asia/Tashkent) against each
+    # provider's statement; the differences become flags for the inspectors.
+    "payments-reconcile": {
+        "task": "billing.tasks.payments_reconcile",
+        "schedule": crontab(minute="30", hour="2"),
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 DJANGO_CELERY_BEAT_TZ_AWARE = True
@@ -426,6 +432,16 @@ PROGRAM_UNIT_COSTS = {
 
 # Payments (DOMAIN.md "Billing"; issue 10 points 4, 5 and 8). The limits of one payment in
 # tiyin, for the providers' endpoints and for the amount an owner may enter on "my bills".
+# Payments (DOMAIN.md "Billing", issue 10): Payme's Merchant API authenticates with HTTP Basic
+# "Paycom:<PAYME_KEY>", Click's SHOP API signs every request with CLICK_SECRET_KEY. Outside
+# production a test key is the default (Payme's sandbox works with a test key too); in
+# production there is no default, and without a key every call is refused (an empty key
+# never matches). Amounts of one payment are limited (tiyin).
+PAYME_KEY = env_str("PAYME_KEY", "" if PRODUCTION else "mening-uyim-payme-test-key")
+PAYME_API_URL = env_str("PAYME_API_URL", "https://checkout.paycom.uz/api")
+CLICK_SECRET_KEY = env_str("CLICK_SECRET_KEY", "" if PRODUCTION else "mening-uyim-click-test-key")
+CLICK_MERCHANT_USER_ID = env_str("CLICK_MERCHANT_USER_ID", "")
+CLICK_API_URL = env_str("CLICK_API_URL", "https://api.click.uz/v2/merchant")
 PAYMENT_MIN_TIYIN = env_int("PAYMENT_MIN_TIYIN", 100_000)
 PAYMENT_MAX_TIYIN = env_int("PAYMENT_MAX_TIYIN", 100_000_000_000)
 if not 0 < PAYMENT_MIN_TIYIN <= PAYMENT_MAX_TIYIN:

@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
 from accounts.api import MeView
+from billing.payments import views as payment_views
 from buildings import api as buildings_api
 from core.ids import IdConverter
 from lots import api as lots_api
@@ -27,6 +28,11 @@ admin.site.site_header = "Mening Uyim"
 admin.site.site_title = "Mening Uyim"
 
 api_v1 = [
+    # machine-to-machine: the payment providers (auth by Payme's key, by Click's signature);
+    # first, as the busiest routes of the API
+    path("payments/payme/", payment_views.payme_endpoint, name="payments-payme"),
+    path("payments/click/prepare/", payment_views.click_prepare, name="payments-click-prepare"),
+    path("payments/click/complete/", payment_views.click_complete, name="payments-click-complete"),
     path("me/", MeView.as_view(), name="me"),
     path("me/apartments/", buildings_api.MyApartments.as_view(), name="my-apartments"),
     path("buildings/", buildings_api.BuildingList.as_view(), name="buildings"),
@@ -55,6 +61,10 @@ api_v1 = [
         name="my-meeting-receipts",
     ),
     path("register/<id:pk>/eligibility/", lots_api.Eligibility.as_view(), name="eligibility"),
+    # machine-to-machine: the payment providers (auth by Payme's key, by Click's signature)
+    path("payments/payme/", payment_views.payme_endpoint, name="payments-payme"),
+    path("payments/click/prepare/", payment_views.click_prepare, name="payments-click-prepare"),
+    path("payments/click/complete/", payment_views.click_complete, name="payments-click-complete"),
 ]
 
 urlpatterns = [

@@ -21,6 +21,11 @@ MATRICES = [
 # (the console's pages for the project's models are in the matrices above).
 THIRD_PARTY = {"admin", "account"}
 PUBLIC: set[str] = set()
+# Machine-to-machine endpoints: no login, the caller is authenticated by a key or a signature
+# (the payment providers). Their matrix, tests/billing/test_payments_access.py, checks that a
+# browser session of every persona gets nothing more than the protocol's refusal, with no
+# table changed.
+MACHINE = {"api:payments-payme", "api:payments-click-prepare", "api:payments-click-complete"}
 
 
 def _names(patterns: list, namespace: str = "") -> set[str]:
@@ -37,7 +42,7 @@ def _names(patterns: list, namespace: str = "") -> set[str]:
 
 
 def test_every_route_is_in_a_matrix() -> None:
-    covered = set(PUBLIC)
+    covered = set(PUBLIC) | MACHINE
     for module in MATRICES:
         covered |= importlib.import_module(module).ROUTES
     routes = _names(get_resolver().url_patterns)

@@ -1,6 +1,6 @@
 """Billing's models: tariffs and suspensions (tariffs.py), the ledger (ledger.py), accrual
 runs (accrual.py), additional revenue (revenue.py), lease contracts and their violations
-(leases.py)."""
+(leases.py), payments through the providers and their reconciliation (payments.py)."""
 
 from billing.models.accrual import AccrualLotResult, AccrualRun
 from billing.models.leases import LeaseContract, LeaseKind, LeaseViolation
@@ -12,6 +12,18 @@ from billing.models.ledger import (
     LedgerTransaction,
     TransactionKind,
 )
+from billing.models.payments import (
+    CancelReason,
+    ClickComplete,
+    ClickPrepare,
+    FlagKind,
+    PaymentState,
+    Provider,
+    ProviderTransaction,
+    ReconciliationFlag,
+    ReconciliationRun,
+    StatementState,
+)
 from billing.models.revenue import AdditionalRevenue, RevenueKind
 from billing.models.tariffs import SuspendedMonth, Suspension, Tariff
 
@@ -20,14 +32,24 @@ __all__ = [
     "AccrualLotResult",
     "AccrualRun",
     "AdditionalRevenue",
+    "CancelReason",
+    "ClickComplete",
+    "ClickPrepare",
     "EntryImmutable",
+    "FlagKind",
     "LeaseContract",
     "LeaseKind",
     "LeaseViolation",
     "LedgerAccount",
     "LedgerEntry",
     "LedgerTransaction",
+    "PaymentState",
+    "Provider",
+    "ProviderTransaction",
+    "ReconciliationFlag",
+    "ReconciliationRun",
     "RevenueKind",
+    "StatementState",
     "SuspendedMonth",
     "Suspension",
     "Tariff",
