@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mening_uyim.settings")
 
+from bench.accrual import bench_accrual as _bench_accrual  # noqa: E402
+from bench.accrual import billing_wipe  # noqa: E402
 from bench.ballots import CADASTRAL_PREFIX, ballots_detach  # noqa: E402
 from bench.ballots import bench_ballots as _bench_ballots  # noqa: E402
 from bench.payme import bench_payme as _bench_payme  # noqa: E402
@@ -80,14 +82,16 @@ def _state_key() -> str:
 
 
 def _generate(scale: float, seed: int) -> tuple[Any, float]:
-    """Regenerate the registry; the ballots benchmark's lots let go of their buildings in
-    the same transaction (bench/ballots.py ``ballots_detach``)."""
+    """Regenerate the registry; the ballots benchmark's lots let go of their buildings and
+    the billing tables are emptied in the same transaction (bench/ballots.py
+    ``ballots_detach``, bench/accrual.py ``billing_wipe``: the apartments they refer to go)."""
     from django.db import transaction
 
     from buildings.generator import generate
 
     with transaction.atomic():
         ballots_detach()
+        billing_wipe()
         return generate(scale=scale, seed=seed, replace=True, progress=log)
 
 
@@ -184,6 +188,13 @@ def bench_payme(scale: float, seed: int, calls: int = CALLS) -> dict[str, Any]:
     return _bench_payme(calls, seed, log)
 
 
+def bench_accrual(scale: float, seed: int) -> dict[str, Any]:
+    """The month's accrual of every apartment of the national registry, against the floor
+    of one INSERT … SELECT of the same rows (bench/accrual.py)."""
+    national = ensure_national(scale, seed)
+    return {"registry_apartments": national["apartments"], **_bench_accrual(scale, log)}
+
+
 BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     "lots": bench_lots,
     "generate": bench_generate,
@@ -191,6 +202,7 @@ BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     "home": bench_home,
     "ballots": bench_ballots,
     "payme": bench_payme,
+    "accrual": bench_accrual,
 }
 
 

@@ -74,16 +74,68 @@ def suspension_of(lot_id: int, period: dt.date) -> Suspension | None:
     )
 
 
-def _apartments_sql() -> str:
-    """The apartments of lot %s not yet charged for month %s (no Python loop)."""
+def _lot_apartments_sql() -> str:
+    """Apartment ``a`` of lot %s (through the lot's buildings)."""
     apt = Apartment._meta.db_table
     member = LotBuilding._meta.db_table
+    return f"FROM {apt} a JOIN {member} m ON m.building_id = a.building_id WHERE m.lot_id = %s"
+
+
+def _charged_sql() -> str:
+    """Whether apartment ``a`` has its charge for month %s: one probe of the unique index
+    on (apartment, month). Written as a scalar subquery of the select list, which the
+    planner runs per apartment and never turns into a join with the whole ledger (a join
+    it might pick on stale statistics, reading millions of entries per lot)."""
     entry = LedgerEntry._meta.db_table
     return (
-        f"FROM {apt} a JOIN {member} m ON m.building_id = a.building_id "  # noqa: S608
-        f"WHERE m.lot_id = %s AND NOT EXISTS (SELECT 1 FROM {entry} e "
-        f"WHERE e.apartment_id = a.id AND e.period = %s AND e.kind = 'charge')"
+        f"(SELECT 1 FROM {entry} e WHERE e.apartment_id = a.id "  # noqa: S608
+        "AND e.period = %s AND e.kind = 'charge')"
     )
+
+
+def lot_charge_counts(lot_id: int, period: dt.date) -> tuple[int, int]:
+    """The lot's apartments, and how many of them are charged for ``period``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), COUNT({_charged_sql()}) {_lot_apartments_sql()}",
+            [period, lot_id],
+        )
+        total, charged = cursor.fetchone()
+    return int(total), int(charged)
+
+
+def _charges_insert(txn_id: int, tariff: int, period: dt.date, lot_id: int) -> tuple[int, int]:
+    """Insert the lot's charges not yet made for ``period``; their count and sum.
+
+    One ``INSERT … SELECT`` over the lot's apartments; ``ON CONFLICT … DO NOTHING`` on the
+    partial unique index (apartment, month) skips an apartment already charged (by an
+    earlier or a concurrent run) with one index probe, whatever the planner thinks."""
+    entry = LedgerEntry._meta.db_table
+    insert = (
+        f"INSERT INTO {entry} "
+        "(transaction_id, apartment_id, account_id, amount_tiyin, kind, period) "
+        "SELECT %s, a.id, NULL, "
+        "(CAST(ROUND(a.area_m2 * 100) AS BIGINT) * %s + 50) / 100, 'charge', %s "
+        f"{_lot_apartments_sql()} "
+        "ON CONFLICT (apartment_id, period) WHERE kind = 'charge' DO NOTHING"
+    )
+    params = [txn_id, tariff, period, lot_id]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH ins AS ({insert} RETURNING amount_tiyin) "  # noqa: S608
+                "SELECT COUNT(*), COALESCE(SUM(amount_tiyin), 0) FROM ins",
+                params,
+            )
+        else:  # SQLite has no INSERT in a WITH; its planner uses the index here
+            cursor.execute(insert, params)
+            cursor.execute(
+                f"SELECT COUNT(*), COALESCE(SUM(amount_tiyin), 0) FROM {entry} "  # noqa: S608
+                "WHERE transaction_id = %s",
+                [txn_id],
+            )
+        count, total = cursor.fetchone()
+    return int(count), int(total)
 
 
 @transaction.atomic
@@ -94,26 +146,23 @@ def accrual_lot(*, lot_id: int, period: dt.date, at: dt.datetime | None = None) 
     lot = Lot.objects.select_for_update().filter(pk=lot_id).first()
     if lot is None or lot.status != LotStatus.MANAGED or lot.manager_id is None:
         return result
-    apartments = Apartment.objects.filter(building__lot_membership__lot_id=lot_id)
     suspension = suspension_of(lot_id, period)
     if suspension is not None:
         SuspendedMonth.objects.get_or_create(
             lot_id=lot_id, period=period, defaults={"suspension": suspension, "recorded_at": at}
         )
-        result.skipped_suspended = apartments.count()
+        result.skipped_suspended = Apartment.objects.filter(
+            building__lot_membership__lot_id=lot_id
+        ).count()
+        return result
+    total, charged_before = lot_charge_counts(lot_id, period)
+    result.already_charged = charged_before
+    if charged_before == total:
         return result
     tariff = tariff_in_force(lot_id, period)
-    charged_before = LedgerEntry.objects.filter(
-        kind="charge", period=period, apartment__in=apartments
-    ).count()
-    result.already_charged = charged_before
     if tariff is None:
-        result.no_tariff = apartments.count() - charged_before
+        result.no_tariff = total - charged_before
         return result
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT EXISTS (SELECT 1 {_apartments_sql()})", [lot_id, period])
-        if not cursor.fetchone()[0]:
-            return result
     txn = LedgerTransaction(
         kind=TransactionKind.ACCRUAL,
         at=at,
@@ -123,32 +172,16 @@ def accrual_lot(*, lot_id: int, period: dt.date, at: dt.datetime | None = None) 
     )
     txn.full_clean(exclude=["reverses"])
     txn.save()
-    entry = LedgerEntry._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {entry} "
-            "(transaction_id, apartment_id, account_id, amount_tiyin, kind, period) "
-            f"SELECT %s, a.id, NULL, "
-            f"(CAST(ROUND(a.area_m2 * 100) AS BIGINT) * %s + 50) / 100, 'charge', %s "
-            f"{_apartments_sql()} "
-            f"ON CONFLICT (apartment_id, period) WHERE kind = 'charge' DO NOTHING",
-            [txn.pk, tariff.tiyin_per_m2, period, lot_id, period],
-        )
-        cursor.execute(
-            f"SELECT COUNT(*), COALESCE(SUM(amount_tiyin), 0) FROM {entry} "  # noqa: S608
-            f"WHERE transaction_id = %s",
-            [txn.pk],
-        )
-        count, total = cursor.fetchone()
+    count, total_tiyin = _charges_insert(txn.pk, tariff.tiyin_per_m2, period, lot_id)
     if not count:  # cannot happen under the lot's lock; never leave an empty transaction
         raise RuntimeError(f"accrual of lot {lot_id} for {period} inserted no charge")
     income = account_for(AccountKind.CONTRIBUTIONS, company_id=lot.manager_id)
     LedgerEntry.objects.create(
-        transaction=txn, account=income, amount_tiyin=-int(total), kind=TransactionKind.ACCRUAL
+        transaction=txn, account=income, amount_tiyin=-total_tiyin, kind=TransactionKind.ACCRUAL
     )
-    cached_balances_move({income.pk: -int(total)})
-    result.charged = int(count)
-    result.total_tiyin = int(total)
+    cached_balances_move({income.pk: -total_tiyin})
+    result.charged = count
+    result.total_tiyin = total_tiyin
     return result
 
 

@@ -166,13 +166,17 @@ def lots_form(
 def lot_codes_issue(*, region_id: int, count: int) -> list[str]:
     """``count`` new codes of the region, never issued before (counter row locked)."""
     counter, created = LotCodeCounter.objects.select_for_update().get_or_create(region_id=region_id)
-    if created:  # lots made before the counter existed keep their numbers
-        numbers = [
-            int(code.rsplit("-", 1)[-1])
-            for code in Lot.objects.filter(region_id=region_id).values_list("code", flat=True)
-        ]
-        counter.last = max(numbers, default=0)
     prefix = Region.objects.values_list("code", flat=True).get(pk=region_id)
+    if created:  # lots made before the counter existed keep their numbers
+        # only codes of the region's own form count ("UZ-TK-007"; not, say, a
+        # benchmark's "BENCH-B7000")
+        suffixes = (
+            code.removeprefix(f"{prefix}-")
+            for code in Lot.objects.filter(
+                region_id=region_id, code__startswith=f"{prefix}-"
+            ).values_list("code", flat=True)
+        )
+        counter.last = max((int(s) for s in suffixes if s.isdigit()), default=0)
     codes = [f"{prefix}-{counter.last + i:03d}" for i in range(1, count + 1)]
     counter.last += count
     counter.save(update_fields=["last"])

@@ -84,3 +84,18 @@ def test_proposed_lots_are_never_touched(cast: Cast, drafts: list[Lot]) -> None:
     lot.refresh_from_db()
     assert lot.status == LotStatus.PROPOSED
     assert members == set(LotBuilding.objects.filter(lot=lot).values_list("building_id", flat=True))
+
+
+def test_codes_continue_after_the_regions_own_and_ignore_other_shapes(cast: Cast) -> None:
+    """A counter created over existing lots continues after the highest code of the
+    region's own form; a code of another shape (a benchmark's) neither breaks nor moves it."""
+    from lots.forming import lot_codes_issue
+    from lots.models import LotCodeCounter
+    from territory.models import Region
+
+    region = Region.objects.get(code="UZ-SI")
+    LotCodeCounter.objects.filter(region=region).delete()
+    Lot.objects.create(code="UZ-SI-041", region=region)
+    Lot.objects.create(code="BENCH-B7000", region=region)
+    Lot.objects.create(code="UZ-SI-X", region=region)
+    assert lot_codes_issue(region_id=region.pk, count=2) == ["UZ-SI-042", "UZ-SI-043"]

@@ -1,0 +1,289 @@
+"""`bench/run.py accrual --scale S`: the monthly accrual of every apartment of the country
+(issue 10, point 13).
+
+Setup (idempotent): the national registry at the scale (bench/run.py ``ensure_national``),
+lots formed over it (``lots_form``) if the generated buildings are in none, and every such
+lot made ``managed`` by one of the generated management companies (in turn), with one
+tariff (TARIFF tiyin per m², in force since 2020). Lots of the other benchmarks (codes
+``BENCH-…``) are left alone.
+
+Each run takes a month no apartment has been charged for yet (the month after the latest
+charged one): the ledger is append-only, so a month is used once.
+
+Measured in this process, on this database, after one warm-up read of the apartments:
+
+- ``accrual_s``: ``manage.py accrue --period M --inline --json``, exactly as an operator
+  runs it (every lot under its row lock, its ledger transaction, the set-based insert, the
+  MC's income entry, the run's records);
+- ``floor_s``: one ``INSERT … SELECT`` of the same charge rows (same columns, same amounts)
+  into a table with the ledger entries' indexes and check constraints, committed
+  (PostgreSQL: ``LIKE … INCLUDING ALL``; it has no foreign keys and none of the ledger's
+  triggers, which the accrual pays for). The table is dropped afterwards;
+- ``rerun_cold_s``: the same command again at once, a no-op (it must charge nothing);
+- ``rerun_s``: once more, after ``VACUUM (ANALYZE)`` of the ledger entries
+  (``vacuum_s``), which autovacuum runs after an insert of millions of rows. This
+  machine's PostgreSQL has autovacuum switched off; production's has it on. Without it
+  every probe of the (apartment, month) index also reads the heap page, since nothing
+  marks the new pages all-visible.
+
+The set-up also vacuums and analyzes the tables it loaded (not timed).
+
+Prints ``{"apartments", "accrual_s", "floor_s", "ratio", "rerun_s"}`` with the lots, the
+month and the run's own summary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+TARIFF = 1_350  # tiyin per m² per month
+FLOOR_TABLE = "bench_accrual_floor"
+FIRST_PERIOD = dt.date(2031, 1, 1)
+BENCH_LOTS = "BENCH-"
+BENCH_USER = "bench-accrual@bench.uz"
+
+Say = Callable[[str], None]
+
+
+def billing_wipe() -> None:
+    """Empty the billing tables (ledger, payments, accrual runs, tariffs…) and zero the
+    cached balances, bypassing the ledger's append-only rule, which a regenerated registry
+    needs (its apartments are gone). Benchmark databases only: bench/run.py refuses to run
+    in production."""
+    from django.apps import apps
+    from django.db import connection
+
+    from billing.models import LedgerAccount
+
+    tables = [
+        m._meta.db_table
+        for m in apps.get_app_config("billing").get_models()
+        if m is not LedgerAccount and not m._meta.proxy
+    ]
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        else:  # SQLite: no DELETE trigger there, and its foreign keys are checked at commit
+            for table in tables:
+                cur.execute(f"DELETE FROM {table}")
+        cur.execute(f"UPDATE {LedgerAccount._meta.db_table} SET balance_tiyin = 0")
+
+
+def _generated_lots() -> Any:
+    from lots.models import Lot
+
+    return Lot.objects.exclude(code__startswith=BENCH_LOTS).filter(members__isnull=False).distinct()
+
+
+def setup(scale: float, say: Say) -> list[int]:
+    """Lots over the generated registry, managed, with a tariff; their ids. Below scale 1
+    the lots are formed with a minimum scaled down like the registry (at least 100
+    apartments): a region of a small registry holds fewer than 7,000."""
+    from django.conf import settings
+    from django.db import connection, transaction
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from accounts.models import User
+    from billing.models import Tariff
+    from lots.forming import lots_form
+    from lots.models import Lot, LotStatus
+    from organizations.models import ManagementCompany
+
+    if not _generated_lots().exists():
+        minimum = settings.LOT_MIN_APARTMENTS
+        if scale < 1:
+            minimum = max(100, int(minimum * scale))
+        say(f"forming lots over the national registry (at least {minimum} apartments)")
+        with override_settings(LOT_MIN_APARTMENTS=minimum):
+            lots_form()
+    lots = list(_generated_lots().order_by("pk"))
+    unmanaged = [lot for lot in lots if lot.status != LotStatus.MANAGED or not lot.manager_id]
+    untariffed = set(
+        Lot.objects.filter(pk__in=[lot.pk for lot in lots], tariffs__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if not unmanaged and not untariffed:
+        return [lot.pk for lot in lots]
+    say(f"making {len(unmanaged)} lots managed, {len(untariffed)} with a tariff")
+    companies = list(ManagementCompany.objects.order_by("pk").values_list("pk", flat=True))
+    user, _ = User.objects.get_or_create(email=BENCH_USER)
+    now = timezone.now()
+    with transaction.atomic():
+        for n, lot in enumerate(unmanaged):
+            lot.manager_id = companies[n % len(companies)]
+            lot.status = LotStatus.MANAGED
+            lot.approved_at = lot.approved_at or now
+        Lot.objects.bulk_update(unmanaged, ["manager", "status", "approved_at"])
+        Tariff.objects.bulk_create(
+            Tariff(
+                lot_id=pk,
+                effective_from=dt.date(2020, 1, 1),
+                tiyin_per_m2=TARIFF,
+                set_by=user,
+                set_by_role="inspector",
+                set_at=now,
+                reason="bench",
+            )
+            for pk in sorted(untariffed)
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE lots_lot; ANALYZE lots_lotbuilding; ANALYZE billing_tariff")
+    return [lot.pk for lot in lots]
+
+
+def _fresh_period() -> dt.date:
+    """The month after the latest charged one (FIRST_PERIOD on an empty ledger)."""
+    from django.db.models import Max
+
+    from billing.models import LedgerEntry
+    from core.periods import month_start
+
+    latest = LedgerEntry.objects.filter(kind="charge").aggregate(m=Max("period"))["m"]
+    if latest is None or latest < FIRST_PERIOD:
+        return FIRST_PERIOD
+    return month_start(latest + dt.timedelta(days=32))
+
+
+def _charges_select(lot_ids: list[int]) -> tuple[str, list[Any]]:
+    """The charge rows of the lots: apartment, amount (the accrual's integer rounding)."""
+    placeholders = ", ".join(["%s"] * len(lot_ids))
+    return (
+        "SELECT a.id AS id, (CAST(ROUND(a.area_m2 * 100) AS BIGINT) * %s + 50) / 100 AS amount "
+        "FROM buildings_apartment a JOIN lots_lotbuilding m ON m.building_id = a.building_id "
+        f"WHERE m.lot_id IN ({placeholders})",
+        [TARIFF, *lot_ids],
+    )
+
+
+def _warm(lot_ids: list[int]) -> int:
+    from django.db import connection
+
+    sql, params = _charges_select(lot_ids)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT COUNT(*), SUM(x.amount) FROM ({sql}) AS x", params)
+        return int(cur.fetchone()[0])
+
+
+def _floor(lot_ids: list[int], period: dt.date, transaction_id: int) -> tuple[float, int]:
+    """One INSERT … SELECT of the same charge rows into a copy of the entries table."""
+    from django.db import connection, transaction
+
+    from billing.models import LedgerEntry
+
+    entry = LedgerEntry._meta.db_table
+    sql, params = _charges_select(lot_ids)
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
+        if connection.vendor == "postgresql":
+            cur.execute(f"CREATE TABLE {FLOOR_TABLE} (LIKE {entry} INCLUDING ALL)")
+        else:
+            cur.execute(
+                "SELECT sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL"
+                " AND type IN ('table', 'index') ORDER BY type DESC",
+                [entry],
+            )
+            for (ddl,) in cur.fetchall():
+                cur.execute(
+                    ddl.replace(f'"{entry}"', f'"{FLOOR_TABLE}"')
+                    .replace('"ledger_', '"floor_ledger_')
+                    .replace(f'"{entry}_', f'"{FLOOR_TABLE}_')
+                )
+    try:
+        started = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(
+                f"INSERT INTO {FLOOR_TABLE} "
+                "(transaction_id, apartment_id, account_id, amount_tiyin, kind, period) "
+                f"SELECT %s, x.id, NULL, x.amount, 'charge', %s FROM ({sql}) AS x",
+                [transaction_id, period, *params],
+            )
+            rows = cur.rowcount
+        return time.perf_counter() - started, rows
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
+
+
+def _vacuum(tables: list[str]) -> float:
+    """``VACUUM (ANALYZE)`` on PostgreSQL (outside a transaction), ``ANALYZE`` on SQLite."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cur:
+        for table in tables:
+            if connection.vendor == "postgresql":
+                cur.execute(f"VACUUM (ANALYZE) {table}")
+            else:
+                cur.execute(f"ANALYZE {table}")
+    return time.perf_counter() - started
+
+
+LOADED = [
+    "billing_ledgerentry",
+    "billing_ledgertransaction",
+    "lots_lot",
+    "lots_lotbuilding",
+    "billing_tariff",
+    "buildings_apartment",
+]
+
+
+def _accrue(period: dt.date) -> tuple[float, dict[str, Any]]:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    started = time.perf_counter()
+    call_command("accrue", "--period", f"{period:%Y-%m}", "--inline", "--json", stdout=out)
+    return time.perf_counter() - started, json.loads(out.getvalue())
+
+
+def bench_accrual(scale: float, say: Say) -> dict[str, Any]:
+    from django.conf import settings
+    from django.db import connection
+
+    from billing.models import LedgerTransaction
+
+    if settings.PRODUCTION:
+        raise RuntimeError("the accrual benchmark never runs with DJANGO_ENV=production")
+    lot_ids = setup(scale, say)
+    _vacuum(LOADED)
+    period = _fresh_period()
+    say(f"warming up; accruing {period:%Y-%m} over {len(lot_ids)} lots")
+    apartments = _warm(lot_ids)
+    accrual_s, summary = _accrue(period)
+    if summary["charged"] != apartments:
+        raise RuntimeError(f"the accrual charged {summary['charged']}, not {apartments}")
+    some_txn = LedgerTransaction.objects.filter(kind="accrual", period=period).first()
+    assert some_txn is not None
+    say("the floor: one INSERT … SELECT of the same rows")
+    floor_s, rows = _floor(lot_ids, period, some_txn.pk)
+    if rows != apartments:
+        raise RuntimeError(f"the floor wrote {rows} rows, not {apartments}")
+    say("re-running the accrual (a no-op)")
+    rerun_cold_s, again = _accrue(period)
+    vacuum_s = _vacuum(["billing_ledgerentry"])
+    rerun_s, again_vacuumed = _accrue(period)
+    for rerun in (again, again_vacuumed):
+        if rerun["charged"] != 0 or rerun["already_charged"] != apartments:
+            raise RuntimeError(f"the re-run was not a no-op: {rerun}")
+    return {
+        "apartments": apartments,
+        "lots": len(lot_ids),
+        "period": f"{period:%Y-%m}",
+        "accrual_s": round(accrual_s, 3),
+        "floor_s": round(floor_s, 3),
+        "ratio": round(accrual_s / floor_s, 2) if floor_s else None,
+        "rerun_s": round(rerun_s, 3),
+        "rerun_cold_s": round(rerun_cold_s, 3),
+        "vacuum_s": round(vacuum_s, 3),
+        "total_tiyin": summary["total_tiyin"],
+        "database": connection.vendor,
+    }
