@@ -5,13 +5,21 @@ month). A re-run is a no-op"; "Quarterly reports and suspension of accruals").
 One lot at a time, under the lot's row lock, in one database transaction:
 
 - a lot that is not ``managed`` (or has no MC) is not charged;
+- a lot already charged for M (its accrual transaction of M exists: one per lot and
+  month, a partial unique constraint) is left as it is: the re-run is a no-op, one index
+  probe per lot;
 - a lot whose accrual is suspended for M (a ``Suspension`` covering the 1st of M) is
   skipped, and M is recorded as suspended for it (``SuspendedMonth``, once);
 - a lot without a tariff in force on the 1st of M is not charged, and the run says so;
-- otherwise one ledger transaction: a ``charge`` entry per apartment not yet charged for
-  M (one ``INSERT … SELECT``; the partial unique index on (apartment, month) makes a
-  concurrent or repeated run insert nothing), and one credit of the sum to the MC's
-  contribution income. Nothing is written when every apartment is charged already.
+- otherwise one ledger transaction: a ``charge`` entry per apartment of the lot (one
+  ``INSERT … SELECT``; the partial unique index on (month, apartment) skips an apartment
+  already charged for M through another lot), and one credit of the sum to the MC's
+  contribution income. Nothing is written when every apartment was charged already.
+
+Chosen where DOMAIN.md is silent: the month of a lot is charged once, for the apartments
+the lot holds when it is charged; an apartment registered in the lot's buildings later in
+the month is charged from the next month (a re-run never adds a whole month's charge for
+an apartment that appeared on the 20th).
 
 The charge is area × tariff rounded half up to the tiyin, in integer arithmetic on both
 databases: ``(centi-m² × tiyin per m² + 50) div 100``.
@@ -104,38 +112,62 @@ def lot_charge_counts(lot_id: int, period: dt.date) -> tuple[int, int]:
     return int(total), int(charged)
 
 
-def _charges_insert(txn_id: int, tariff: int, period: dt.date, lot_id: int) -> tuple[int, int]:
-    """Insert the lot's charges not yet made for ``period``; their count and sum.
+def _charges_insert(txn_id: int, tariff: int, period: dt.date, lot_id: int) -> tuple[int, int, int]:
+    """Insert the lot's charges not yet made for ``period``: (the lot's apartments, the
+    charges inserted, their sum).
 
     One ``INSERT … SELECT`` over the lot's apartments; ``ON CONFLICT … DO NOTHING`` on the
-    partial unique index (apartment, month) skips an apartment already charged (by an
-    earlier or a concurrent run) with one index probe, whatever the planner thinks."""
+    partial unique index (month, apartment) skips an apartment already charged (through
+    another lot that held its building earlier in the month) with one index probe."""
     entry = LedgerEntry._meta.db_table
-    insert = (
-        f"INSERT INTO {entry} "
-        "(transaction_id, apartment_id, account_id, amount_tiyin, kind, period) "
-        "SELECT %s, a.id, NULL, "
-        "(CAST(ROUND(a.area_m2 * 100) AS BIGINT) * %s + 50) / 100, 'charge', %s "
-        f"{_lot_apartments_sql()} "
-        "ON CONFLICT (apartment_id, period) WHERE kind = 'charge' DO NOTHING"
+    select = (
+        "SELECT CAST(%s AS BIGINT) AS transaction_id, a.id AS apartment_id, "
+        "(CAST(ROUND(a.area_m2 * 100) AS BIGINT) * %s + 50) / 100 AS amount_tiyin "
+        f"{_lot_apartments_sql()}"
     )
-    params = [txn_id, tariff, period, lot_id]
+    columns = "(transaction_id, apartment_id, account_id, amount_tiyin, kind, period)"
+    conflict = "ON CONFLICT (period, apartment_id) WHERE kind = 'charge' DO NOTHING"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"WITH ins AS ({insert} RETURNING amount_tiyin) "  # noqa: S608
-                "SELECT COUNT(*), COALESCE(SUM(amount_tiyin), 0) FROM ins",
-                params,
+                f"WITH src AS MATERIALIZED ({select}), "  # noqa: S608
+                f"ins AS (INSERT INTO {entry} {columns} "
+                "SELECT transaction_id, apartment_id, NULL, amount_tiyin, 'charge', %s "
+                f"FROM src {conflict} RETURNING amount_tiyin) "
+                "SELECT (SELECT COUNT(*) FROM src), COUNT(*), COALESCE(SUM(amount_tiyin), 0) "
+                "FROM ins",
+                [txn_id, tariff, lot_id, period],
             )
+            total, count, amount = cursor.fetchone()
         else:  # SQLite has no INSERT in a WITH; its planner uses the index here
-            cursor.execute(insert, params)
+            cursor.execute(
+                f"INSERT INTO {entry} {columns} "  # noqa: S608
+                "SELECT transaction_id, apartment_id, NULL, amount_tiyin, 'charge', %s "
+                f"FROM ({select}) AS src WHERE true {conflict}",
+                [period, txn_id, tariff, lot_id],
+            )
             cursor.execute(
                 f"SELECT COUNT(*), COALESCE(SUM(amount_tiyin), 0) FROM {entry} "  # noqa: S608
                 "WHERE transaction_id = %s",
                 [txn_id],
             )
-        count, total = cursor.fetchone()
-    return int(count), int(total)
+            count, amount = cursor.fetchone()
+            cursor.execute(f"SELECT COUNT(*) {_lot_apartments_sql()}", [lot_id])
+            (total,) = cursor.fetchone()
+    return int(total), int(count), int(amount)
+
+
+def _accrued(lot_id: int, period: dt.date) -> int | None:
+    """The charges of the lot's accrual of ``period``, or None when it has none yet (one
+    per lot and month: the ledger's unique constraint)."""
+    txn = (
+        LedgerTransaction.objects.filter(kind=TransactionKind.ACCRUAL, lot_id=lot_id, period=period)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if txn is None:
+        return None
+    return LedgerEntry.objects.filter(transaction_id=txn, kind="charge").count()
 
 
 @transaction.atomic
@@ -146,6 +178,10 @@ def accrual_lot(*, lot_id: int, period: dt.date, at: dt.datetime | None = None) 
     lot = Lot.objects.select_for_update().filter(pk=lot_id).first()
     if lot is None or lot.status != LotStatus.MANAGED or lot.manager_id is None:
         return result
+    accrued = _accrued(lot_id, period)
+    if accrued is not None:  # a re-run: the month is charged
+        result.already_charged = accrued
+        return result
     suspension = suspension_of(lot_id, period)
     if suspension is not None:
         SuspendedMonth.objects.get_or_create(
@@ -155,31 +191,35 @@ def accrual_lot(*, lot_id: int, period: dt.date, at: dt.datetime | None = None) 
             building__lot_membership__lot_id=lot_id
         ).count()
         return result
-    total, charged_before = lot_charge_counts(lot_id, period)
-    result.already_charged = charged_before
-    if charged_before == total:
-        return result
     tariff = tariff_in_force(lot_id, period)
     if tariff is None:
+        total, charged_before = lot_charge_counts(lot_id, period)
+        result.already_charged = charged_before
         result.no_tariff = total - charged_before
         return result
-    txn = LedgerTransaction(
-        kind=TransactionKind.ACCRUAL,
-        at=at,
-        period=period,
-        lot_id=lot_id,
-        memo=f"{lot.code} {period:%Y-%m}",
-    )
-    txn.full_clean(exclude=["reverses"])
-    txn.save()
-    count, total_tiyin = _charges_insert(txn.pk, tariff.tiyin_per_m2, period, lot_id)
-    if not count:  # cannot happen under the lot's lock; never leave an empty transaction
-        raise RuntimeError(f"accrual of lot {lot_id} for {period} inserted no charge")
-    income = account_for(AccountKind.CONTRIBUTIONS, company_id=lot.manager_id)
-    LedgerEntry.objects.create(
-        transaction=txn, account=income, amount_tiyin=-total_tiyin, kind=TransactionKind.ACCRUAL
-    )
-    cached_balances_move({income.pk: -total_tiyin})
+    with transaction.atomic():  # a savepoint: no ledger transaction without charges
+        txn = LedgerTransaction(
+            kind=TransactionKind.ACCRUAL,
+            at=at,
+            period=period,
+            lot_id=lot_id,
+            memo=f"{lot.code} {period:%Y-%m}",
+        )
+        txn.full_clean(exclude=["reverses"], validate_constraints=False)
+        txn.save()
+        total, count, total_tiyin = _charges_insert(txn.pk, tariff.tiyin_per_m2, period, lot_id)
+        result.already_charged = total - count
+        if not count:  # every apartment was charged through another lot
+            transaction.set_rollback(True)
+            return result
+        income = account_for(AccountKind.CONTRIBUTIONS, company_id=lot.manager_id)
+        LedgerEntry.objects.create(
+            transaction=txn,
+            account=income,
+            amount_tiyin=-total_tiyin,
+            kind=TransactionKind.ACCRUAL,
+        )
+        cached_balances_move({income.pk: -total_tiyin})
     result.charged = count
     result.total_tiyin = total_tiyin
     return result
@@ -188,10 +228,10 @@ def accrual_lot(*, lot_id: int, period: dt.date, at: dt.datetime | None = None) 
 def accrual_lot_record(*, run_id: int, lot_id: int, period: dt.date) -> LotAccrual:
     """Accrue one lot and write its result for the run (a retried task writes it once)."""
     result = accrual_lot(lot_id=lot_id, period=period)
-    AccrualLotResult.objects.get_or_create(
-        run_id=run_id,
-        lot_id=lot_id,
-        defaults={**result.as_dict(), "finished_at": timezone.now()} | {"lot_id": lot_id},
+    # one INSERT … ON CONFLICT DO NOTHING on (run, lot): the first result stays
+    AccrualLotResult.objects.bulk_create(
+        [AccrualLotResult(run_id=run_id, finished_at=timezone.now(), **result.as_dict())],
+        ignore_conflicts=True,
     )
     return result
 

@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError, transaction
 
 from billing.accrual import accrual_lot
 from billing.ledger import apartment_balance, ledger_check
@@ -64,21 +65,67 @@ def test_a_rerun_charges_nothing_more(estate: Estate) -> None:
     assert LedgerTransaction.objects.count() == 1
 
 
-def test_an_apartment_added_later_is_charged_by_the_rerun_alone(
+def test_an_apartment_added_after_the_lots_month_is_charged_from_the_next_month(
     estate: Estate, make_building: object
 ) -> None:
+    """DOMAIN.md: "a re-run is a no-op". The lot's month is charged once, for the
+    apartments it held then; one registered later starts with the next month."""
     from buildings.models import Apartment, account_number_for
 
     tariff(estate, 1000)
     _accrue()
-    Apartment.objects.create(
+    late = Apartment.objects.create(
         building=estate.building,
         number="99",
         area_m2=10,
         account_number=account_number_for(estate.building.pk, 99),
     )
     again = _accrue()
-    assert (again["charged"], again["already_charged"], again["total_tiyin"]) == (1, 3, 10_000)
+    assert (again["charged"], again["already_charged"], again["total_tiyin"]) == (0, 3, 0)
+    assert not LedgerEntry.objects.filter(apartment=late).exists()
+    january = _accrue("2027-01")
+    assert january["charged"] == 4
+    assert LedgerEntry.objects.get(apartment=late, kind="charge").amount_tiyin == 10_000
+
+
+def test_one_accrual_transaction_per_lot_and_month_in_the_database(estate: Estate) -> None:
+    """Even past the service's check, the database refuses a second accrual of the month."""
+    tariff(estate, 1000)
+    _accrue()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LedgerTransaction.objects.create(kind="accrual", at=T0, period=DEC, lot=estate.lot)
+
+
+def test_a_building_moved_in_after_its_charge_is_not_charged_twice(estate: Estate) -> None:
+    """An apartment charged for the month through one lot is skipped by another lot's
+    accrual of the same month (the unique (month, apartment) index), and a lot whose every
+    apartment was charged elsewhere writes no empty ledger transaction."""
+    from billing.models import Tariff
+    from lots.models import LotBuilding
+
+    rate = tariff(estate, 1000)
+    first = accrual_lot(lot_id=estate.lot.pk, period=DEC, at=T0)
+    assert first.charged == 3
+    # the building goes to another managed lot in the month (as an approved amendment would)
+    other = Lot.objects.create(
+        code="UZ-TK-990",
+        region=estate.lot.region,
+        status=LotStatus.MANAGED,
+        manager=estate.lot.manager,
+    )
+    Tariff.objects.create(
+        lot=other,
+        effective_from=rate.effective_from,
+        tiyin_per_m2=2000,
+        set_by=rate.set_by,
+        set_by_role=rate.set_by_role,
+        set_at=rate.set_at,
+    )
+    LotBuilding.objects.filter(building=estate.building).update(lot=other)
+    again = accrual_lot(lot_id=other.pk, period=DEC, at=T0)
+    assert (again.charged, again.already_charged) == (0, 3)
+    assert LedgerTransaction.objects.filter(kind="accrual").count() == 1
+    assert LedgerEntry.objects.filter(kind="charge").count() == 3
 
 
 def test_the_tariff_in_force_on_the_first_of_the_month_applies(estate: Estate) -> None:

@@ -194,6 +194,51 @@ def test_postgres_refuses_an_entry_joining_a_committed_transaction(estate: Estat
     assert txn.entries.count() == 2
 
 
+@pytest.mark.postgres
+def test_postgres_refuses_an_entry_naming_a_missing_transaction_or_apartment(
+    estate: Estate,
+) -> None:
+    """The references the foreign keys no longer check (migration 0005) are checked per
+    statement: an entry of a transaction or of an apartment that does not exist."""
+    txn = _payment(estate, 10_000)
+    clearing = account_for(AccountKind.CLEARING, provider="payme")
+    with pytest.raises(DatabaseError, match="transaction that does not exist"):
+        _raw(
+            (
+                "INSERT INTO billing_ledgerentry (transaction_id, account_id, amount_tiyin, kind)"
+                " VALUES (987654321, %s, 1, 'payment')",
+                [clearing.pk],
+            )
+        )
+    with pytest.raises(DatabaseError, match="apartment that does not exist"):
+        _raw(
+            (
+                "INSERT INTO billing_ledgertransaction (id, kind, at, memo)"
+                " VALUES (900002, 'payment', now(), '')",
+                [],
+            ),
+            (
+                "INSERT INTO billing_ledgerentry (transaction_id, apartment_id, amount_tiyin,"
+                " kind) VALUES (900002, 987654321, 1, 'payment')",
+                [],
+            ),
+        )
+    assert txn.entries.count() == 2
+    assert not LedgerTransaction.objects.filter(pk=900002).exists()
+
+
+@pytest.mark.postgres
+def test_postgres_keeps_an_apartment_with_ledger_entries(estate: Estate) -> None:
+    _payment(estate, 10_000)
+    apartment = estate.flats[0]
+    with pytest.raises(DatabaseError, match="has ledger entries"):
+        _raw(
+            ("DELETE FROM buildings_ownership WHERE apartment_id = %s", [apartment.pk]),
+            ("DELETE FROM buildings_apartment WHERE id = %s", [apartment.pk]),
+        )
+    assert type(apartment).objects.filter(pk=apartment.pk).exists()
+
+
 def test_ledger_check_passes_and_fails_on_a_drifted_cached_balance(estate: Estate) -> None:
     tariff(estate, 1000)
     accrual_lot(lot_id=estate.lot.pk, period=DEC, at=T0)
