@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import BigIntegerField, Count, F, Q, Sum, Value
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import (
@@ -116,10 +116,15 @@ def transaction_post(
 
 
 def cached_balances_move(moves: dict[int, int]) -> None:
-    """Move the cached balances of MC accounts, locking them in id order."""
+    """Move the cached balances of MC accounts, locking them in id order.
+
+    The amount is a bigint parameter: a bare int in ``F() + n`` is an IntegerField value,
+    which Django's psycopg 3 backend sends as a 32-bit Int4, so that a move beyond
+    2 147 483 647 tiyin (a month's accrual of any lot) would silently wrap on PostgreSQL."""
     for pk in sorted(moves):
         if moves[pk]:
-            LedgerAccount.objects.filter(pk=pk).update(balance_tiyin=F("balance_tiyin") + moves[pk])
+            amount = Value(moves[pk], output_field=BigIntegerField())
+            LedgerAccount.objects.filter(pk=pk).update(balance_tiyin=F("balance_tiyin") + amount)
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ from billing.revenue import revenue_record
 from billing.revenue_forms import LeaseForm, MonthForm, RegistrationForm, RevenueForm
 from billing.services import BillingError
 from buildings.charts import month_bars
+from core.money import TIYIN_PER_SOM, format_som
 from core.periods import month_start
 
 PAGE = 25
@@ -228,8 +229,14 @@ def violations(request: HttpRequest) -> HttpResponse:
 
 
 def _chart(rows: list[tuple[Any, int, int]], column: int, title: str, colour: str) -> Any:
-    points = [(f"{row[0]:%m.%y}", Decimal(row[column] // 100)) for row in rows]
-    return month_bars(points, title=title, unit="so'm", colour=colour)
+    points = [(f"{row[0]:%m.%y}", Decimal(row[column] // TIYIN_PER_SOM)) for row in rows]
+    return month_bars(
+        points,
+        title=title,
+        unit="so'm",
+        colour=colour,
+        value_text=lambda som: format_som(int(som) * TIYIN_PER_SOM),
+    )
 
 
 @login_required

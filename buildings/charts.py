@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -57,9 +57,16 @@ def wear_bars(rows: Sequence[tuple[str, Decimal | None, str]], *, title: str) ->
 
 
 def month_bars(
-    points: Sequence[tuple[str, Decimal]], *, title: str, unit: str, colour: str
+    points: Sequence[tuple[str, Decimal]],
+    *,
+    title: str,
+    unit: str,
+    colour: str,
+    value_text: Callable[[Decimal], str] | None = None,
 ) -> SafeString:
-    """Vertical bars for up to 12 months, labelled with the month and scaled to the maximum."""
+    """Vertical bars for up to 12 months, labelled with the month and scaled to the maximum;
+    each bar's title is the month and its value, written by ``value_text`` where given
+    (money: ``1 234 567 so'm``, DOMAIN.md "Languages"), else as the number and ``unit``."""
     if not points:
         return format_html('<p class="empty">{}</p>', "—")
     top = max(float(v) for _, v in points) or 1.0
@@ -69,7 +76,7 @@ def month_bars(
         h = 120 * float(value) / top
         cols.append(
             (
-                f"{label}: {value} {unit}",
+                f"{label}: {value_text(value) if value_text else f'{value} {unit}'}",
                 i * 40 + 6,
                 f"{130 - h:.1f}",
                 f"{h:.1f}",

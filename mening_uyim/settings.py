@@ -355,6 +355,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint's progress and fontTools' font subsetting log each step of every PDF (a
+    # receipt, a protocol) at INFO and DEBUG: a hundred lines per document
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # --- domain settings (configurable numbers of DOMAIN.md) ------------------------------

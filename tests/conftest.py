@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-pytest_plugins = ["tests.personas", "tests.registry_fixtures"]
+pytest_plugins = ["tests.personas", "tests.registry_fixtures", "tests.demo_world"]
 
 CHROMIUM = "/usr/bin/chromium"
 

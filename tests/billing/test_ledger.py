@@ -251,6 +251,24 @@ def test_ledger_check_passes_and_fails_on_a_drifted_cached_balance(estate: Estat
     assert (code, report["balance_mismatches"]) == (1, 1)
 
 
+def test_a_cached_balance_moves_by_more_than_32_bits_exactly(estate: Estate, cast: Any) -> None:
+    """A month's contributions of a lot pass 2**31 tiyin (21 million so'm); on PostgreSQL the
+    move must not be sent as a 32-bit integer and wrap."""
+    amount = 3 * 2**31 + 7
+    received = account_for(AccountKind.REVENUE_RECEIVED, company_id=cast.mc.pk)
+    income = account_for(AccountKind.REVENUE, company_id=cast.mc.pk)
+    for _ in range(2):
+        transaction_post(
+            kind="revenue",
+            at=T0,
+            lines=[Line(amount, account=received), Line(-amount, account=income)],
+        )
+    received.refresh_from_db()
+    income.refresh_from_db()
+    assert (received.balance_tiyin, income.balance_tiyin) == (2 * amount, -2 * amount)
+    assert _check() == (0, {"transactions": 2, "unbalanced": 0, "balance_mismatches": 0})
+
+
 class Undo(Exception):
     """Rolls a bad row back: Django checks deferred constraints when a test ends."""
 

@@ -13,6 +13,7 @@ from buildings.models import Building
 from lots.forming import lots_form
 from lots.models import Lot
 from mening_uyim.demo import PERSONAS, personas_ensure
+from mening_uyim.demo_billing import demo_billing_ensure
 from mening_uyim.demo_lots import demo_lots_ensure, demo_second_lot_ensure
 from mening_uyim.demo_voting import (
     demo_election_ensure,
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         demo_owners_ensure(say=self._say)
         demo_election_ensure(cast=cast, say=self._say)
         demo_meetings_ensure(cast=cast, say=self._say)
+        demo_billing_ensure(cast=cast, say=self._say)
         rows = [
             {"persona": s.key, "login": s.email, "phone": s.phone, "who": s.describe}
             for s in PERSONAS
