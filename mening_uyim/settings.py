@@ -457,6 +457,9 @@ PAYME_CHECKOUT_URL = env_str("PAYME_CHECKOUT_URL", "https://checkout.paycom.uz")
 CLICK_SERVICE_ID = env_str("CLICK_SERVICE_ID", "" if PRODUCTION else "1")
 CLICK_MERCHANT_ID = env_str("CLICK_MERCHANT_ID", "" if PRODUCTION else "1")
 CLICK_CHECKOUT_URL = env_str("CLICK_CHECKOUT_URL", "https://my.click.uz/services/pay")
+# The nightly reconciliation asks the providers' APIs for their statements: on by default in
+# production only, so that the demo's placeholder ids never send a request anywhere.
+PAYMENT_RECONCILIATION = env_bool("PAYMENT_RECONCILIATION", PRODUCTION)
 for _name in ("CLICK_SERVICE_ID", "CLICK_MERCHANT_ID"):
     _value = vars()[_name]
     if _value and not (_value.isascii() and _value.isdigit()):

@@ -227,7 +227,11 @@ class ClickClient:
 
 def client_for(provider: str, transport: Transport = http_transport) -> ProviderClient | None:
     """The real client of ``provider`` from the settings, or None when it is not configured
-    (no merchant credentials: nothing to ask)."""
+    (no merchant credentials, or PAYMENT_RECONCILIATION off: nothing to ask)."""
+    if provider not in Provider.values:
+        raise ValueError(provider)
+    if not settings.PAYMENT_RECONCILIATION:
+        return None
     if provider == Provider.PAYME:
         if not (settings.PAYME_MERCHANT_ID and settings.PAYME_KEY):
             return None

@@ -29,3 +29,16 @@ def tariffs_url(context: dict[str, Any], lot: Any) -> str:
     if not policies.may_set_tariff(roles, lot):
         return ""
     return reverse("billing:tariffs", args=[lot.pk])
+
+
+@register.simple_tag
+def tariff_now(lot: Any) -> Any:
+    """The lot's tariff in force this month (Asia/Tashkent), or None: one query."""
+    from django.utils import timezone
+
+    from billing.accrual import tariff_in_force
+    from core.periods import month_start
+
+    if lot is None or lot.pk is None:
+        return None
+    return tariff_in_force(lot.pk, month_start(timezone.localdate()))

@@ -5,6 +5,7 @@ flagged once, for the inspectors of the apartment's region."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -236,3 +237,20 @@ def test_the_nightly_task_is_on_the_beat_and_reconciles_yesterday(
     assert [(r.provider, r.window_start) for r in runs] == [("click", START), ("payme", START)]
     assert payments_reconcile.apply(kwargs={"day": DAY.isoformat()}).get() == 1
     assert ReconciliationFlag.objects.count() == 1
+
+
+def test_the_real_clients_are_configured_only_with_reconciliation_on(settings: Any) -> None:
+    """Outside production the demo's placeholder merchant ids never reach the providers:
+    the nightly task asks them only with PAYMENT_RECONCILIATION on."""
+    from billing.payments.clients import ClickClient, PaymeClient, client_for
+
+    settings.PAYME_MERCHANT_ID, settings.PAYME_KEY = "merchant", "key"
+    settings.CLICK_MERCHANT_USER_ID, settings.CLICK_SECRET_KEY = "7", "secret"
+    settings.PAYMENT_RECONCILIATION = False
+    assert client_for("payme") is None
+    assert client_for("click") is None
+    settings.PAYMENT_RECONCILIATION = True
+    assert isinstance(client_for("payme"), PaymeClient)
+    assert isinstance(client_for("click"), ClickClient)
+    settings.PAYME_KEY = ""
+    assert client_for("payme") is None

@@ -98,3 +98,21 @@ def test_the_lot_page_links_the_tariffs_only_for_who_may_set_them(
     page = client.get(f"/lots/{estate.lot.pk}/")
     assert page.status_code == 200
     assert (f'href="/billing/lots/{estate.lot.pk}/tariffs/"' in page.content.decode()) is linked
+
+
+def test_the_lot_page_shows_the_tariff_in_force_not_the_programs(
+    client: Client, cast: Cast, estate: Estate
+) -> None:
+    """The lot page's tariff is the one in force this month (billing's history), with its
+    start; the program's planning tariff is labelled as such."""
+    client.force_login(cast.users["council"])
+    url = f"/lots/{estate.lot.pk}/"
+    before = client.get(url).content.decode()
+    assert 'id="tariff-now"' in before
+    tariff(estate, 123_400, start=dt.date(2026, 1, 1))
+    tariff(estate, 999_900, start=dt.date(2099, 1, 1))  # not yet in force
+    page = client.get(url).content.decode()
+    now = page.split('id="tariff-now">', 1)[1].split("</dd>", 1)[0]
+    assert "1\xa0234" in now
+    assert "01.01.2026" in now
+    assert "9\xa0999" not in now

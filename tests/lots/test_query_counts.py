@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 PINS = {
     "/lots/": 6,
-    "/lots/{lot}/": 15,  # 14, and billing.policies deciding the link to the tariffs
+    "/lots/{lot}/": 16,  # 14, the tariff in force, and billing.policies deciding the link
     "/lots/council/": 6,
     "/organizations/": 7,
     "/api/v1/lots/{lot}/": 11,
