@@ -119,7 +119,7 @@ def _charges_insert(txn_id: int, tariff: int, period: dt.date, lot_id: int) -> t
         f"{_lot_apartments_sql()} "
         "ON CONFLICT (apartment_id, period) WHERE kind = 'charge' DO NOTHING"
     )
-    params = [txn_id, tariff, period, lot_id]
+    params: list[int | dt.date] = [txn_id, tariff, period, lot_id]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
