@@ -6,9 +6,10 @@ keeps one per apartment, DOMAIN.md "Billing"), so each of them sees the whole bi
 either may pay it.
 
 The statement is derived from ledger entries with one grouped query, whatever the number
-of months: per month the charges (the ``charge`` entries of that month), the payments,
-the reversals and other corrections (by the local month, Asia/Tashkent, of their
-transaction); opening and closing balances are running sums over those rows.
+of months (and of apartments: ``statements`` reads a page of them at once): per month the
+charges (the ``charge`` entries of that month), the payments, the reversals and other
+corrections (by the local month, Asia/Tashkent, of their transaction); opening and
+closing balances are running sums over those rows.
 """
 
 from __future__ import annotations
@@ -46,10 +47,11 @@ CHARGE = "charge"
 
 
 def apartments_billed_to(user: Any) -> QuerySet[Apartment]:
-    """The apartments whose bills ``user`` sees (its own), with their balances."""
+    """The apartments whose bills ``user`` sees (its own), with their balances, their lot
+    and its MC."""
     return (
         Apartment.objects.filter(policies.bills_q(roles_of(user)))
-        .select_related("building")
+        .select_related("building", "building__lot_membership__lot__manager")
         .annotate(
             balance_tiyin=Coalesce(
                 Subquery(
@@ -112,36 +114,53 @@ def _tz() -> zoneinfo.ZoneInfo:
 def statement(apartment_id: int, lot_id: int | None = None) -> Statement:
     """The apartment's months (each with a charge, a payment, a correction, or skipped by
     a suspension of its lot's accrual), newest first: two queries in all."""
+    return statements({apartment_id: lot_id})[apartment_id]
+
+
+def statements(lots: dict[int, int | None]) -> dict[int, Statement]:
+    """The statements of several apartments (``lots``: apartment id → its lot's id, or
+    None), each as ``statement`` reads it: two queries in all, whatever the number of
+    apartments and of months."""
     month = Case(
         When(kind=CHARGE, then=F("period")),
         default=TruncMonth("transaction__at", output_field=DateField(), tzinfo=_tz()),
         output_field=DateField(),
     )
     rows = (
-        LedgerEntry.objects.filter(apartment_id=apartment_id)
+        LedgerEntry.objects.filter(apartment_id__in=list(lots))
         .annotate(month=month)
-        .values("month", "kind")
+        .values("apartment_id", "month", "kind")
         .annotate(total=Sum("amount_tiyin"))
-        .order_by("month")
+        .order_by()
     )
-    by_period: dict[dt.date, Month] = {}
+    by_apartment: dict[int, dict[dt.date, Month]] = {pk: {} for pk in lots}
     for row in rows:
         period = row["month"]
         if isinstance(period, dt.datetime):  # PostgreSQL's CASE makes date and timestamp one
             period = period.date()
-        entry = by_period.setdefault(period, Month(period))
+        entry = by_apartment[row["apartment_id"]].setdefault(period, Month(period))
         if row["kind"] == CHARGE:
             entry.charges_tiyin += row["total"]
         elif row["kind"] == TransactionKind.PAYMENT:
             entry.payments_tiyin -= row["total"]
         else:
             entry.adjustments_tiyin += row["total"]
-    if lot_id is not None:
-        skipped = SuspendedMonth.objects.filter(lot_id=lot_id).values_list(
-            "period", "suspension__reason"
+    lot_ids = {lot_id for lot_id in lots.values() if lot_id is not None}
+    skipped: dict[int | None, list[tuple[dt.date, str]]] = {}
+    if lot_ids:
+        months = SuspendedMonth.objects.filter(lot_id__in=lot_ids).values_list(
+            "lot_id", "period", "suspension__reason"
         )
-        for period, reason in skipped:
-            by_period.setdefault(period, Month(period)).suspended_reason = reason
+        for skipped_lot, period, reason in months:
+            skipped.setdefault(skipped_lot, []).append((period, reason))
+    for pk, lot_id in lots.items():
+        for period, reason in skipped.get(lot_id, []):
+            by_apartment[pk].setdefault(period, Month(period)).suspended_reason = reason
+    return {pk: _running(by_period) for pk, by_period in by_apartment.items()}
+
+
+def _running(by_period: dict[dt.date, Month]) -> Statement:
+    """Opening and closing balances, month by month, oldest first; newest first out."""
     balance = 0
     for period in sorted(by_period):
         entry = by_period[period]
@@ -205,21 +224,65 @@ def suspension_now(lot_id: int | None, today: dt.date | None = None) -> Suspensi
     """The suspension of the lot's accrual in force today, if any (one query)."""
     if lot_id is None:
         return None
+    return suspensions_now({lot_id}, today).get(lot_id)
+
+
+def suspensions_now(lot_ids: set[int], today: dt.date | None = None) -> dict[int, SuspensionNotice]:
+    """The suspension in force today of each of these lots' accrual that is suspended
+    (one query; the latest one where two overlap)."""
+    if not lot_ids:
+        return {}
     today = today or timezone.localdate()
     found = (
-        Suspension.objects.filter(lot_id=lot_id, starts_on__lte=today)
+        Suspension.objects.filter(lot_id__in=lot_ids, starts_on__lte=today)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
-        .order_by("-starts_on", "-pk")
-        .values_list("starts_on", "ends_on", "reason")
-        .first()
+        .order_by("lot_id", "-starts_on", "-pk")
+        .values_list("lot_id", "starts_on", "ends_on", "reason")
     )
-    return SuspensionNotice(*found) if found else None
+    notices: dict[int, SuspensionNotice] = {}
+    for lot_id, starts_on, ends_on, reason in found:
+        notices.setdefault(lot_id, SuspensionNotice(starts_on, ends_on, reason))
+    return notices
+
+
+@dataclass(frozen=True)
+class Bill:
+    """An apartment's bill as the bill page shows it: its lot (and MC), the statement
+    and the suspension of the lot's accrual in force."""
+
+    apartment: Apartment
+    lot: Lot | None
+    statement: Statement
+    suspension: SuspensionNotice | None
+
+
+def bills(apartments: list[Apartment]) -> list[Bill]:
+    """The bills of apartments read through ``apartments_billed_to`` or ``apartment_for``
+    (their lot already joined): three queries in all, whatever the number of apartments
+    and of months."""
+    lots = {a.pk: lot_of(a) for a in apartments}
+    found = statements({pk: lot.pk if lot else None for pk, lot in lots.items()})
+    notices = suspensions_now({lot.pk for lot in lots.values() if lot is not None})
+    result = []
+    for apartment in apartments:
+        lot = lots[apartment.pk]
+        notice = notices.get(lot.pk) if lot is not None else None
+        result.append(Bill(apartment, lot, found[apartment.pk], notice))
+    return result
 
 
 def tariff_lot_for(user: Any, pk: int) -> Lot:
     """A lot whose tariff ``user`` may set (billing.policies.tariff_q); 404 otherwise."""
     return get_object_or_404(
         Lot.objects.filter(policies.tariff_q(roles_of(user))).select_related("manager"), pk=pk
+    )
+
+
+def money_lot_for(user: Any, pk: int) -> Lot:
+    """A lot whose money ``user`` sees (billing.policies.lot_money_q: its MC, its councils,
+    its region's inspectors), its tariff history included; 404 otherwise."""
+    return get_object_or_404(
+        Lot.objects.filter(policies.lot_money_q(roles_of(user))).select_related("manager"), pk=pk
     )
 
 
@@ -232,17 +295,22 @@ def tariff_history(lot: Lot) -> QuerySet[Tariff]:
 
 
 __all__ = [
+    "Bill",
     "Month",
     "Payment",
     "Statement",
     "SuspensionNotice",
     "apartment_for",
     "apartments_billed_to",
+    "bills",
     "lot_of",
+    "money_lot_for",
     "month_or_404",
     "payments",
     "statement",
+    "statements",
     "suspension_now",
+    "suspensions_now",
     "tariff_history",
     "tariff_lot_for",
 ]

@@ -330,6 +330,8 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "voting.models.QuestionKind",
         "QuestionRuleEnum": "voting.models.QuestionRule",
         "BallotChoiceEnum": "voting.models.Choice",
+        "RevenueKindEnum": "billing.models.RevenueKind",
+        "LeaseKindEnum": "billing.models.LeaseKind",
     },
 }
 

@@ -10,6 +10,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
 from accounts.api import MeView
+from billing import api as billing_api
+from billing import revenue_api
 from billing.payments import views as payment_views
 from buildings import api as buildings_api
 from core.ids import IdConverter
@@ -61,10 +63,21 @@ api_v1 = [
         name="my-meeting-receipts",
     ),
     path("register/<id:pk>/eligibility/", lots_api.Eligibility.as_view(), name="eligibility"),
-    # machine-to-machine: the payment providers (auth by Payme's key, by Click's signature)
-    path("payments/payme/", payment_views.payme_endpoint, name="payments-payme"),
-    path("payments/click/prepare/", payment_views.click_prepare, name="payments-click-prepare"),
-    path("payments/click/complete/", payment_views.click_complete, name="payments-click-complete"),
+    # billing: bills, tariffs, additional revenue, leases, violations, the MCs' money by month
+    path("me/bills/", billing_api.MyBills.as_view(), name="my-bills"),
+    path("apartments/<id:pk>/bill/", billing_api.ApartmentBill.as_view(), name="apartment-bill"),
+    path("lots/<id:pk>/tariffs/", billing_api.LotTariffs.as_view(), name="lot-tariffs"),
+    path("revenue/", revenue_api.RevenueList.as_view(), name="revenue"),
+    path("revenue/<id:pk>/", revenue_api.RevenueDetail.as_view(), name="revenue-detail"),
+    path("leases/", revenue_api.LeaseList.as_view(), name="leases"),
+    path("leases/<id:pk>/", revenue_api.LeaseDetail.as_view(), name="lease"),
+    path(
+        "leases/<id:pk>/registration/",
+        revenue_api.LeaseRegistration.as_view(),
+        name="lease-registration",
+    ),
+    path("violations/", revenue_api.ViolationList.as_view(), name="violations"),
+    path("inspection/months/", revenue_api.InspectionMonths.as_view(), name="inspection-months"),
 ]
 
 urlpatterns = [
