@@ -12,9 +12,13 @@ charged one): the ledger is append-only, so a month is used once.
 
 Measured in this process, on this database, after one warm-up read of the apartments:
 
-- ``accrual_s``: ``manage.py accrue --period M --inline --json``, exactly as an operator
-  runs it (every lot under its row lock, its ledger transaction, the set-based insert, the
-  MC's income entry, the run's records);
+- ``accrual_s``: ``manage.py accrue --period M --json``, as production runs the month:
+  one Celery task per lot, fanned out to a worker with one process per core (WORKERS,
+  Redis as the broker: BROKER), the command following the lots' results. Each task is
+  the lot under its row lock, its ledger transaction, the set-based insert, the MC's
+  income entry and the lot's result;
+- ``accrual_inline_s``: ``accrue --period M+1 --inline --json``, the same lots one after
+  the other in this process (``inline_ratio`` against the same floor);
 - ``floor_s``: one ``INSERT … SELECT`` of the same charge rows (same columns, same amounts)
   into a table with the ledger entries' indexes and check constraints, committed
   (PostgreSQL: ``LIKE … INCLUDING ALL``; it has no foreign keys and none of the ledger's
@@ -37,11 +41,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
+from core.periods import month_next
+
 TARIFF = 1_350  # tiyin per m² per month
+WORKERS = os.cpu_count() or 2
+BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/9")
 FLOOR_TABLE = "bench_accrual_floor"
 FIRST_PERIOD = dt.date(2031, 1, 1)
 BENCH_LOTS = "BENCH-"
@@ -149,7 +160,7 @@ def _fresh_period() -> dt.date:
     latest = LedgerEntry.objects.filter(kind="charge").aggregate(m=Max("period"))["m"]
     if latest is None or latest < FIRST_PERIOD:
         return FIRST_PERIOD
-    return month_start(latest + dt.timedelta(days=32))
+    return month_next(month_start(latest))
 
 
 def _charges_select(lot_ids: list[int]) -> tuple[str, list[Any]]:
@@ -236,13 +247,64 @@ LOADED = [
 ]
 
 
-def _accrue(period: dt.date) -> tuple[float, dict[str, Any]]:
+def _accrue(period: dt.date, *, inline: bool = True) -> tuple[float, dict[str, Any]]:
     from django.core.management import call_command
 
     out = io.StringIO()
+    args = ["accrue", "--period", f"{period:%Y-%m}", "--json", *(["--inline"] if inline else [])]
     started = time.perf_counter()
-    call_command("accrue", "--period", f"{period:%Y-%m}", "--inline", "--json", stdout=out)
+    call_command(*args, stdout=out)
     return time.perf_counter() - started, json.loads(out.getvalue())
+
+
+def _worker_start(say: Say) -> subprocess.Popen[bytes]:
+    """A Celery worker (WORKERS processes) on the same database, Redis as the broker; this
+    process sends to the same broker. Returns once the worker answers a ping."""
+    from bench.ballots import ROOT, _server_env
+    from mening_uyim.celery import app
+
+    app.conf.broker_url = BROKER
+    env = _server_env() | {"REDIS_URL": BROKER, "CELERY_BROKER_URL": BROKER}
+    say(f"starting a Celery worker ({WORKERS} processes), broker {BROKER}")
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "mening_uyim",
+            "worker",
+            "--pool",
+            "prefork",
+            "--concurrency",
+            str(WORKERS),
+            "--loglevel",
+            "warning",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--hostname",
+            f"bench-accrual-{os.getpid()}",
+        ],
+        env=env,
+        stdout=sys.stderr,
+        stderr=sys.stderr,
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=0.5):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            worker.kill()
+            raise RuntimeError("the Celery worker did not start")
+    return worker
+
+
+def _worker_stop(worker: subprocess.Popen[bytes]) -> None:
+    worker.terminate()
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
 
 
 def bench_accrual(scale: float, say: Say) -> dict[str, Any]:
@@ -256,11 +318,21 @@ def bench_accrual(scale: float, say: Say) -> dict[str, Any]:
     lot_ids = setup(scale, say)
     _vacuum(LOADED)
     period = _fresh_period()
-    say(f"warming up; accruing {period:%Y-%m} over {len(lot_ids)} lots")
+    say(f"warming up; accruing {period:%Y-%m} over {len(lot_ids)} lots, fanned out")
     apartments = _warm(lot_ids)
-    accrual_s, summary = _accrue(period)
+    worker = _worker_start(say)
+    try:
+        accrual_s, summary = _accrue(period, inline=False)
+    finally:
+        _worker_stop(worker)
     if summary["charged"] != apartments:
         raise RuntimeError(f"the accrual charged {summary['charged']}, not {apartments}")
+    _vacuum(["billing_ledgerentry"])  # as autovacuum would, between two months
+    inline_period = month_next(period)
+    say(f"accruing {inline_period:%Y-%m} inline")
+    accrual_inline_s, inline_summary = _accrue(inline_period)
+    if inline_summary["charged"] != apartments:
+        raise RuntimeError(f"the inline accrual charged {inline_summary['charged']}")
     some_txn = LedgerTransaction.objects.filter(kind="accrual", period=period).first()
     assert some_txn is not None
     say("the floor: one INSERT … SELECT of the same rows")
@@ -281,6 +353,9 @@ def bench_accrual(scale: float, say: Say) -> dict[str, Any]:
         "accrual_s": round(accrual_s, 3),
         "floor_s": round(floor_s, 3),
         "ratio": round(accrual_s / floor_s, 2) if floor_s else None,
+        "accrual_inline_s": round(accrual_inline_s, 3),
+        "inline_ratio": round(accrual_inline_s / floor_s, 2) if floor_s else None,
+        "workers": WORKERS,
         "rerun_s": round(rerun_s, 3),
         "rerun_cold_s": round(rerun_cold_s, 3),
         "vacuum_s": round(vacuum_s, 3),

@@ -63,7 +63,7 @@ class Command(BaseCommand):
                         f"{done} of {len(lots)} lots done after {options['timeout']} s;"
                         " are the workers running? (or use --inline)"
                     )
-                time.sleep(0.5)
+                time.sleep(0.2)
             _bar(len(lots), len(lots))
         totals = accrual_run_summary(run)
         summary = {
