@@ -161,7 +161,10 @@ def reconciliation_run(
         fields = ["ours", "theirs", "flagged", "error", "finished_at"]
         run.ours = len(ours)
         if client is None:
-            run.error = f"{provider}: no client configured (merchant credentials missing)"
+            run.error = (
+                f"{provider}: no client configured (merchant credentials missing,"
+                " or PAYMENT_RECONCILIATION off)"
+            )
             run.finished_at = timezone.now()
             run.save(update_fields=fields)
             return run
