@@ -247,7 +247,7 @@ def _text(pdf: bytes, tmp_path: Any) -> str:
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="no pdftotext (poppler-utils)")
-@pytest.mark.parametrize(("lang", "word"), [("uz", "Noyabr"), ("ru", "Ноябрь")])
+@pytest.mark.parametrize(("lang", "word"), [("uz", "Noyabr 2026 uchun"), ("ru", "за ноябрь 2026")])
 def test_the_receipt_shows_the_month_in_the_owners_language(
     client: Client, cast: Cast, billed: Estate, tmp_path: Any, lang: str, word: str
 ) -> None:
