@@ -96,8 +96,9 @@ class MonthOut(serializers.Serializer):
 
     @extend_schema_field(ReceiptLinks)
     def get_receipt_pdf(self, month: selectors.Month) -> dict[str, str]:
+        # the API's own route: a token downloads it as a session does
         path = reverse(
-            "billing:receipt", args=[self.context["apartment"], period_text(month.period)]
+            "api:apartment-receipt", args=[self.context["apartment"], period_text(month.period)]
         )
         request = self.context.get("request")
         return {lang: _absolute(request, f"{path}?lang={lang}") for lang in receipts.LANGUAGES}
@@ -225,6 +226,21 @@ class MyBills(generics.ListAPIView[Apartment]):
         return self.get_paginated_response(
             BillOut(found, many=True, context={"request": request}).data
         )
+
+
+class ApartmentReceipt(APIView):
+    """The monthly receipt (PDF) of an apartment, for its owners (anyone else: 404), for a
+    token as for a session: the receipt page itself answers (``?lang=uz|ru``; the same
+    access, the same errors)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("lang", str, enum=list(receipts.LANGUAGES))],
+        responses={(200, "application/pdf"): bytes, 400: ErrorOut},
+    )
+    def get(self, request: Request, pk: int, period: str) -> Any:
+        from billing.views import receipt
+
+        return receipt(request._request, pk, period)
 
 
 class ApartmentBill(APIView):

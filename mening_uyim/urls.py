@@ -66,6 +66,11 @@ api_v1 = [
     # billing: bills, tariffs, additional revenue, leases, violations, the MCs' money by month
     path("me/bills/", billing_api.MyBills.as_view(), name="my-bills"),
     path("apartments/<id:pk>/bill/", billing_api.ApartmentBill.as_view(), name="apartment-bill"),
+    path(
+        "apartments/<id:pk>/receipts/<str:period>.pdf",
+        billing_api.ApartmentReceipt.as_view(),
+        name="apartment-receipt",
+    ),
     path("lots/<id:pk>/tariffs/", billing_api.LotTariffs.as_view(), name="lot-tariffs"),
     path("revenue/", revenue_api.RevenueList.as_view(), name="revenue"),
     path("revenue/<id:pk>/", revenue_api.RevenueDetail.as_view(), name="revenue-detail"),

@@ -134,8 +134,8 @@ def test_my_bills_lists_each_apartment_with_its_months_receipts_and_pay_links(
         "closing_som": format_som(1_832_500),
         "suspended_reason": None,
         "receipt_pdf": {
-            "uz": f"http://testserver/billing/apartments/{flat.pk}/receipts/2026-11.pdf?lang=uz",
-            "ru": f"http://testserver/billing/apartments/{flat.pk}/receipts/2026-11.pdf?lang=ru",
+            "uz": f"http://testserver/api/v1/apartments/{flat.pk}/receipts/2026-11.pdf?lang=uz",
+            "ru": f"http://testserver/api/v1/apartments/{flat.pk}/receipts/2026-11.pdf?lang=ru",
         },
     }
     assert (dec["opening_tiyin"], dec["closing_tiyin"]) == (1_832_500, 8_665_000)
@@ -172,6 +172,20 @@ def test_a_token_reads_my_bills(cast: Cast, billed: Estate) -> None:
     response = client.get("/api/v1/me/bills/")
     assert response.status_code == 200
     assert billed.flats[0].pk in {b["id"] for b in response.json()["results"]}
+
+
+def test_a_token_downloads_the_receipt_its_bill_links_to(cast: Cast, billed: Estate) -> None:
+    token = Token.objects.create(user=cast.users["owner"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    bill = client.get(f"/api/v1/apartments/{billed.flats[0].pk}/bill/").json()
+    receipt = client.get(bill["months"][0]["receipt_pdf"]["uz"])
+    assert receipt.status_code == 200
+    assert receipt["Content-Type"] == "application/pdf"
+    assert receipt.content.startswith(b"%PDF")
+    outsider = Token.objects.create(user=cast.users["outsider"])
+    client.credentials(HTTP_AUTHORIZATION=f"Token {outsider.key}")
+    assert client.get(bill["months"][0]["receipt_pdf"]["uz"]).status_code == 404
 
 
 def test_a_suspended_lot_is_said_so_with_the_pages_notice(cast: Cast, billed: Estate) -> None:

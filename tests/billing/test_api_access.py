@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
 ROUTES = {
     "api:my-bills",
     "api:apartment-bill",
+    "api:apartment-receipt",
     "api:lot-tariffs",
     "api:revenue",
     "api:revenue-detail",
@@ -120,6 +121,18 @@ CASES = [
         _as(BILL, 400),
     ),
     Case("post to a bill", lambda c: f"/api/v1/apartments/{_flat(c)}/bill/", NOT_TAKEN, "post"),
+    Case("receipt", lambda c: f"/api/v1/apartments/{flat(c)}/receipts/2026-10.pdf", BILL),
+    Case(
+        "receipt in english",
+        lambda c: f"/api/v1/apartments/{flat(c)}/receipts/2026-10.pdf?lang=en",
+        _as(BILL, 400),
+    ),
+    Case(
+        "post to a receipt",
+        lambda c: f"/api/v1/apartments/{flat(c)}/receipts/2026-10.pdf",
+        NOT_TAKEN,
+        "post",
+    ),
     Case("tariffs", _tariffs, LOT_MONEY),
     Case(
         "tariff without an amount", _tariffs, TARIFF_POST, "post", {"effective_from": "2030-01-01"}
