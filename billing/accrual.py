@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -112,13 +112,16 @@ def lot_charge_counts(lot_id: int, period: dt.date) -> tuple[int, int]:
     return int(total), int(charged)
 
 
-def _charges_insert(txn_id: int, tariff: int, period: dt.date, lot_id: int) -> tuple[int, int, int]:
-    """Insert the lot's charges not yet made for ``period``: (the lot's apartments, the
-    charges inserted, their sum).
+def _charges_insert(
+    txn_id: int, tariff: int, period: dt.date, lot_id: int, *, skip_charged: bool
+) -> tuple[int, int, int]:
+    """Insert the lot's charges for ``period``: (the lot's apartments, the charges
+    inserted, their sum).
 
-    One ``INSERT … SELECT`` over the lot's apartments; ``ON CONFLICT … DO NOTHING`` on the
-    partial unique index (month, apartment) skips an apartment already charged (through
-    another lot that held its building earlier in the month) with one index probe."""
+    One ``INSERT … SELECT`` over the lot's apartments. With ``skip_charged``, ``ON CONFLICT
+    … DO NOTHING`` on the partial unique index (month, apartment) skips an apartment
+    already charged (through another lot that held its building earlier in the month);
+    without it such an apartment raises the unique violation."""
     entry = LedgerEntry._meta.db_table
     select = (
         "SELECT CAST(%s AS BIGINT) AS transaction_id, a.id AS apartment_id, "
@@ -127,6 +130,8 @@ def _charges_insert(txn_id: int, tariff: int, period: dt.date, lot_id: int) -> t
     )
     columns = "(transaction_id, apartment_id, account_id, amount_tiyin, kind, period)"
     conflict = "ON CONFLICT (period, apartment_id) WHERE kind = 'charge' DO NOTHING"
+    if not skip_charged:
+        conflict = ""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -207,7 +212,12 @@ def accrual_lot(*, lot_id: int, period: dt.date, at: dt.datetime | None = None) 
         )
         txn.full_clean(exclude=["reverses"], validate_constraints=False)
         txn.save()
-        total, count, total_tiyin = _charges_insert(txn.pk, tariff.tiyin_per_m2, period, lot_id)
+        args = (txn.pk, tariff.tiyin_per_m2, period, lot_id)
+        try:  # the common case: none of the lot's apartments is charged for the month yet
+            with transaction.atomic():
+                total, count, total_tiyin = _charges_insert(*args, skip_charged=False)
+        except IntegrityError:  # one was, through another lot: skip it (and any other)
+            total, count, total_tiyin = _charges_insert(*args, skip_charged=True)
         result.already_charged = total - count
         if not count:  # every apartment was charged through another lot
             transaction.set_rollback(True)
