@@ -31,7 +31,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from billing.ledger import account_for, cached_balances_move
@@ -39,6 +39,7 @@ from billing.models import (
     AccountKind,
     AccrualLotResult,
     AccrualRun,
+    LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
     SuspendedMonth,
@@ -113,136 +114,261 @@ def lot_charge_counts(lot_id: int, period: dt.date) -> tuple[int, int]:
 
 
 def _charges_insert(
-    txn_id: int, tariff: int, period: dt.date, lot_id: int, *, skip_charged: bool
-) -> tuple[int, int, int]:
-    """Insert the lot's charges for ``period``: (the lot's apartments, the charges
-    inserted, their sum).
+    batch: list[tuple[int, int, int]], period: dt.date, *, skip_charged: bool
+) -> tuple[dict[int, int], dict[int, tuple[int, int]]]:
+    """Insert the charges of ``batch`` — (lot, its ledger transaction, its tariff) — for
+    ``period`` in one ``INSERT … SELECT`` over the lots' apartments. Returns the apartments
+    of each lot, and the count and sum of the charges inserted per transaction.
 
-    One ``INSERT … SELECT`` over the lot's apartments. With ``skip_charged``, ``ON CONFLICT
-    … DO NOTHING`` on the partial unique index (month, apartment) skips an apartment
-    already charged (through another lot that held its building earlier in the month);
-    without it such an apartment raises the unique violation."""
+    With ``skip_charged``, ``ON CONFLICT … DO NOTHING`` on the partial unique index
+    (month, apartment) skips an apartment already charged (through another lot that held
+    its building earlier in the month); without it such an apartment raises the unique
+    violation."""
     entry = LedgerEntry._meta.db_table
+    values = ", ".join(["(%s, %s, %s)"] * len(batch))
+    mapping = f"lots (lot_id, txn_id, tariff) AS (VALUES {values})"
+    params: list[int | dt.date] = [v for row in batch for v in row]
+    apt = Apartment._meta.db_table
+    member = LotBuilding._meta.db_table
     select = (
-        "SELECT CAST(%s AS BIGINT) AS transaction_id, a.id AS apartment_id, "
-        "(CAST(ROUND(a.area_m2 * 100) AS BIGINT) * %s + 50) / 100 AS amount_tiyin "
-        f"{_lot_apartments_sql()}"
+        "SELECT CAST(t.txn_id AS BIGINT) AS transaction_id, a.id AS apartment_id, "  # noqa: S608
+        "(CAST(ROUND(a.area_m2 * 100) AS BIGINT) * t.tariff + 50) / 100 AS amount_tiyin, "
+        "t.lot_id AS lot_id "
+        f"FROM lots t JOIN {member} m ON m.lot_id = t.lot_id "
+        f"JOIN {apt} a ON a.building_id = m.building_id"
     )
     columns = "(transaction_id, apartment_id, account_id, amount_tiyin, kind, period)"
     conflict = "ON CONFLICT (period, apartment_id) WHERE kind = 'charge' DO NOTHING"
     if not skip_charged:
         conflict = ""
+    txn_ids = [txn for _lot, txn, _tariff in batch]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"WITH src AS MATERIALIZED ({select}), "  # noqa: S608
+                f"WITH {mapping}, src AS MATERIALIZED ({select}), "  # noqa: S608
                 f"ins AS (INSERT INTO {entry} {columns} "
                 "SELECT transaction_id, apartment_id, NULL, amount_tiyin, 'charge', %s "
-                f"FROM src {conflict} RETURNING amount_tiyin) "
-                "SELECT (SELECT COUNT(*) FROM src), COUNT(*), COALESCE(SUM(amount_tiyin), 0) "
-                "FROM ins",
-                [txn_id, tariff, lot_id, period],
+                f"FROM src {conflict} RETURNING transaction_id, amount_tiyin) "
+                "SELECT 'lot', lot_id, COUNT(*), 0 FROM src GROUP BY lot_id UNION ALL "
+                "SELECT 'txn', transaction_id, COUNT(*), SUM(amount_tiyin) FROM ins "
+                "GROUP BY transaction_id",
+                [*params, period],
             )
-            total, count, amount = cursor.fetchone()
-        else:  # SQLite has no INSERT in a WITH; its planner uses the index here
+            rows = cursor.fetchall()
+        else:  # SQLite has no INSERT in a WITH; its planner uses the indexes here
             cursor.execute(
-                f"INSERT INTO {entry} {columns} "  # noqa: S608
+                f"WITH {mapping} INSERT INTO {entry} {columns} "  # noqa: S608
                 "SELECT transaction_id, apartment_id, NULL, amount_tiyin, 'charge', %s "
                 f"FROM ({select}) AS src WHERE true {conflict}",
-                [period, txn_id, tariff, lot_id],
+                [*params, period],
             )
+            marks = ", ".join(["%s"] * len(txn_ids))
             cursor.execute(
-                f"SELECT COUNT(*), COALESCE(SUM(amount_tiyin), 0) FROM {entry} "  # noqa: S608
-                "WHERE transaction_id = %s",
-                [txn_id],
+                f"SELECT 'txn', transaction_id, COUNT(*), SUM(amount_tiyin) FROM {entry} "  # noqa: S608
+                f"WHERE transaction_id IN ({marks}) GROUP BY transaction_id",
+                txn_ids,
             )
-            count, amount = cursor.fetchone()
-            cursor.execute(f"SELECT COUNT(*) {_lot_apartments_sql()}", [lot_id])
-            (total,) = cursor.fetchone()
-    return int(total), int(count), int(amount)
+            rows = cursor.fetchall()
+            cursor.execute(
+                f"WITH {mapping} SELECT 'lot', t.lot_id, COUNT(*), 0 FROM lots t "  # noqa: S608
+                f"JOIN {member} m ON m.lot_id = t.lot_id "
+                f"JOIN {apt} a ON a.building_id = m.building_id GROUP BY t.lot_id",
+                params,
+            )
+            rows += cursor.fetchall()
+    apartments = {int(key): int(n) for kind, key, n, _sum in rows if kind == "lot"}
+    inserted = {int(key): (int(n), int(total)) for kind, key, n, total in rows if kind == "txn"}
+    return apartments, inserted
 
 
-def _accrued(lot_id: int, period: dt.date) -> int | None:
-    """The charges of the lot's accrual of ``period``, or None when it has none yet (one
-    per lot and month: the ledger's unique constraint)."""
-    txn = (
-        LedgerTransaction.objects.filter(kind=TransactionKind.ACCRUAL, lot_id=lot_id, period=period)
-        .values_list("pk", flat=True)
-        .first()
+def _accrued(lot_ids: list[int], period: dt.date) -> dict[int, int]:
+    """The lots of ``lot_ids`` already accrued for ``period`` (their accrual transaction of
+    the month exists: one per lot and month, the ledger's unique constraint), with the
+    number of charges of that transaction."""
+    txns = dict(
+        LedgerTransaction.objects.filter(
+            kind=TransactionKind.ACCRUAL, lot_id__in=lot_ids, period=period
+        ).values_list("pk", "lot_id")
     )
-    if txn is None:
-        return None
-    return LedgerEntry.objects.filter(transaction_id=txn, kind="charge").count()
+    if not txns:
+        return {}
+    counts = dict(
+        LedgerEntry.objects.filter(transaction_id__in=list(txns), kind="charge")
+        .values("transaction_id")
+        .annotate(n=Count("pk"))
+        .values_list("transaction_id", "n")
+    )
+    return {lot_id: counts.get(pk, 0) for pk, lot_id in txns.items()}
 
 
-@transaction.atomic
-def accrual_lot(*, lot_id: int, period: dt.date, at: dt.datetime | None = None) -> LotAccrual:
-    """Charge one lot for ``period`` (the 1st of a month); see the module docstring."""
-    at = at or timezone.now()
-    result = LotAccrual(lot_id=lot_id)
-    lot = Lot.objects.select_for_update().filter(pk=lot_id).first()
-    if lot is None or lot.status != LotStatus.MANAGED or lot.manager_id is None:
-        return result
-    accrued = _accrued(lot_id, period)
-    if accrued is not None:  # a re-run: the month is charged
-        result.already_charged = accrued
-        return result
-    suspension = suspension_of(lot_id, period)
-    if suspension is not None:
-        SuspendedMonth.objects.get_or_create(
-            lot_id=lot_id, period=period, defaults={"suspension": suspension, "recorded_at": at}
-        )
-        result.skipped_suspended = Apartment.objects.filter(
-            building__lot_membership__lot_id=lot_id
-        ).count()
-        return result
-    tariff = tariff_in_force(lot_id, period)
-    if tariff is None:
-        total, charged_before = lot_charge_counts(lot_id, period)
-        result.already_charged = charged_before
-        result.no_tariff = total - charged_before
-        return result
-    with transaction.atomic():  # a savepoint: no ledger transaction without charges
-        txn = LedgerTransaction(
+def _suspensions(lot_ids: list[int], period: dt.date) -> dict[int, Suspension]:
+    """The suspension in force on ``period`` per lot (the latest started)."""
+    found: dict[int, Suspension] = {}
+    for suspension in (
+        Suspension.objects.filter(lot_id__in=lot_ids, starts_on__lte=period)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=period))
+        .order_by("lot_id", "-starts_on", "-pk")
+    ):
+        found.setdefault(suspension.lot_id, suspension)
+    return found
+
+
+def _tariffs(lot_ids: list[int], period: dt.date) -> dict[int, Tariff]:
+    """The tariff in force on ``period`` per lot (as ``tariff_in_force``)."""
+    found: dict[int, Tariff] = {}
+    for tariff in Tariff.objects.filter(lot_id__in=lot_ids, effective_from__lte=period).order_by(
+        "lot_id", "-effective_from", "-set_at", "-pk"
+    ):
+        found.setdefault(tariff.lot_id, tariff)
+    return found
+
+
+def _lot_apartment_counts(lot_ids: list[int]) -> dict[int, int]:
+    return dict(
+        Apartment.objects.filter(building__lot_membership__lot_id__in=lot_ids)
+        .values("building__lot_membership__lot_id")
+        .annotate(n=Count("pk"))
+        .values_list("building__lot_membership__lot_id", "n")
+    )
+
+
+class _LotByLot(Exception):
+    """A lot of a batch has nothing to charge: the batch is redone lot by lot."""
+
+
+def _charge(
+    lots: list[Lot],
+    tariffs: dict[int, Tariff],
+    period: dt.date,
+    at: dt.datetime,
+    results: dict[int, LotAccrual],
+    *,
+    skip_charged: bool,
+) -> None:
+    """The ledger transactions of ``lots`` (one each), their charges in one statement, and
+    one credit per lot to its MC's contribution income. A lot none of whose apartments is
+    left to charge gets no transaction (only possible with ``skip_charged``, one lot at a
+    time: the caller's savepoint is rolled back)."""
+    txns = [
+        LedgerTransaction(
             kind=TransactionKind.ACCRUAL,
             at=at,
             period=period,
-            lot_id=lot_id,
+            lot_id=lot.pk,
             memo=f"{lot.code} {period:%Y-%m}",
         )
-        txn.full_clean(exclude=["reverses"], validate_constraints=False)
-        txn.save()
-        args = (txn.pk, tariff.tiyin_per_m2, period, lot_id)
-        try:  # the common case: none of the lot's apartments is charged for the month yet
-            with transaction.atomic():
-                total, count, total_tiyin = _charges_insert(*args, skip_charged=False)
-        except IntegrityError:  # one was, through another lot: skip it (and any other)
-            total, count, total_tiyin = _charges_insert(*args, skip_charged=True)
-        result.already_charged = total - count
-        if not count:  # every apartment was charged through another lot
+        for lot in lots
+    ]
+    for txn in txns:
+        txn.full_clean(exclude=["reverses"], validate_unique=False, validate_constraints=False)
+    LedgerTransaction.objects.bulk_create(txns)
+    batch = [
+        (lot.pk, txn.pk, tariffs[lot.pk].tiyin_per_m2) for lot, txn in zip(lots, txns, strict=True)
+    ]
+    apartments, inserted = _charges_insert(batch, period, skip_charged=skip_charged)
+    incomes: list[LedgerEntry] = []
+    moves: dict[int, int] = {}
+    accounts: dict[int, LedgerAccount] = {}
+    for lot, txn in zip(lots, txns, strict=True):
+        count, total = inserted.get(txn.pk, (0, 0))
+        result = results[lot.pk]
+        result.already_charged = apartments.get(lot.pk, 0) - count
+        if not count:  # no apartment, or every one charged through another lot
+            if len(lots) != 1:
+                raise _LotByLot
             transaction.set_rollback(True)
-            return result
-        income = account_for(AccountKind.CONTRIBUTIONS, company_id=lot.manager_id)
-        LedgerEntry.objects.create(
-            transaction=txn,
-            account=income,
-            amount_tiyin=-total_tiyin,
-            kind=TransactionKind.ACCRUAL,
+            return
+        manager_id = lot.manager_id
+        assert manager_id is not None
+        if manager_id not in accounts:
+            accounts[manager_id] = account_for(AccountKind.CONTRIBUTIONS, company_id=manager_id)
+        income = accounts[manager_id]
+        incomes.append(
+            LedgerEntry(
+                transaction=txn, account=income, amount_tiyin=-total, kind=TransactionKind.ACCRUAL
+            )
         )
-        cached_balances_move({income.pk: -total_tiyin})
-    result.charged = count
-    result.total_tiyin = total_tiyin
+        moves[income.pk] = moves.get(income.pk, 0) - total
+        result.charged, result.total_tiyin = count, total
+    LedgerEntry.objects.bulk_create(incomes)
+    cached_balances_move(moves)
+
+
+@transaction.atomic
+def accrual_lots(
+    *, lot_ids: list[int], period: dt.date, at: dt.datetime | None = None
+) -> list[LotAccrual]:
+    """Charge the lots of ``lot_ids`` for ``period`` (the 1st of a month) in one database
+    transaction: the lots locked in id order, each charged as the module docstring says,
+    the charges of all of them in one statement. A Celery task passes one lot; the
+    inline run passes ACCRUAL_LOTS_PER_TRANSACTION at a time."""
+    at = at or timezone.now()
+    results = {pk: LotAccrual(lot_id=pk) for pk in lot_ids}
+    lots = [
+        lot
+        for lot in Lot.objects.select_for_update().filter(pk__in=lot_ids).order_by("pk")
+        if lot.status == LotStatus.MANAGED and lot.manager_id is not None
+    ]
+    accrued = _accrued([lot.pk for lot in lots], period) if lots else {}
+    for lot_id, charges in accrued.items():  # a re-run: the month is charged
+        results[lot_id].already_charged = charges
+    lots = [lot for lot in lots if lot.pk not in accrued]
+    suspended = _suspensions([lot.pk for lot in lots], period) if lots else {}
+    if suspended:
+        SuspendedMonth.objects.bulk_create(
+            [
+                SuspendedMonth(lot_id=lot_id, period=period, suspension=suspension, recorded_at=at)
+                for lot_id, suspension in sorted(suspended.items())
+            ],
+            ignore_conflicts=True,
+        )
+        for lot_id, n in _lot_apartment_counts(list(suspended)).items():
+            results[lot_id].skipped_suspended = n
+    lots = [lot for lot in lots if lot.pk not in suspended]
+    tariffs = _tariffs([lot.pk for lot in lots], period) if lots else {}
+    for lot in lots:
+        if lot.pk not in tariffs:
+            total, charged_before = lot_charge_counts(lot.pk, period)
+            results[lot.pk].already_charged = charged_before
+            results[lot.pk].no_tariff = total - charged_before
+    lots = [lot for lot in lots if lot.pk in tariffs]
+    if lots:
+        try:  # the common case: none of the lots' apartments is charged for the month yet
+            with transaction.atomic():
+                _charge(lots, tariffs, period, at, results, skip_charged=False)
+        except (IntegrityError, _LotByLot):  # one was, through another lot (or a lot has no
+            # apartment): lot by lot, skipping the charged ones
+            for lot in lots:
+                with transaction.atomic():
+                    _charge([lot], tariffs, period, at, results, skip_charged=True)
+    return [results[pk] for pk in lot_ids]
+
+
+def accrual_lot(*, lot_id: int, period: dt.date, at: dt.datetime | None = None) -> LotAccrual:
+    """Charge one lot for ``period`` (the 1st of a month); see the module docstring."""
+    (result,) = accrual_lots(lot_ids=[lot_id], period=period, at=at)
     return result
 
 
-def accrual_lot_record(*, run_id: int, lot_id: int, period: dt.date) -> LotAccrual:
-    """Accrue one lot and write its result for the run (a retried task writes it once)."""
-    result = accrual_lot(lot_id=lot_id, period=period)
-    # one INSERT … ON CONFLICT DO NOTHING on (run, lot): the first result stays
+# The inline run's batch: lots charged in one database transaction and one statement.
+ACCRUAL_LOTS_PER_TRANSACTION = 50
+
+
+def accrual_lots_record(*, run_id: int, lot_ids: list[int], period: dt.date) -> list[LotAccrual]:
+    """Accrue the lots and write their results for the run (a retried task writes each
+    once: one INSERT … ON CONFLICT DO NOTHING on (run, lot), the first result stays)."""
+    results = accrual_lots(lot_ids=lot_ids, period=period)
+    now = timezone.now()
     AccrualLotResult.objects.bulk_create(
-        [AccrualLotResult(run_id=run_id, finished_at=timezone.now(), **result.as_dict())],
+        [AccrualLotResult(run_id=run_id, finished_at=now, **r.as_dict()) for r in results],
         ignore_conflicts=True,
     )
+    return results
+
+
+def accrual_lot_record(*, run_id: int, lot_id: int, period: dt.date) -> LotAccrual:
+    """Accrue one lot and write its result for the run (the Celery task's work)."""
+    (result,) = accrual_lots_record(run_id=run_id, lot_ids=[lot_id], period=period)
     return result
 
 

@@ -1,6 +1,7 @@
 """`accrue --period YYYY-MM [--inline] [--json]`: the month's accrual of every managed lot
 (DOMAIN.md "Billing"). Without ``--inline`` the lots fan out to the Celery workers, one
-task per lot, and the command follows their results; ``--inline`` runs them here."""
+task per lot, and the command follows their results; ``--inline`` runs them here,
+ACCRUAL_LOTS_PER_TRANSACTION lots per database transaction (one statement of charges)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from billing.accrual import accrual_lot_record, accrual_run_start, accrual_run_summary
+from billing.accrual import (
+    ACCRUAL_LOTS_PER_TRANSACTION,
+    accrual_lots_record,
+    accrual_run_start,
+    accrual_run_summary,
+)
 from billing.tasks import accrual_lot_task
 from core.periods import BadPeriod, period_parse, period_text
 
@@ -49,9 +55,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         run, lots = accrual_run_start(period=period, inline=options["inline"])
         if options["inline"]:
-            for n, lot_id in enumerate(lots, start=1):
-                accrual_lot_record(run_id=run.pk, lot_id=lot_id, period=period)
-                _bar(n, len(lots))
+            size = ACCRUAL_LOTS_PER_TRANSACTION
+            for start in range(0, len(lots), size):
+                batch = lots[start : start + size]
+                accrual_lots_record(run_id=run.pk, lot_ids=batch, period=period)
+                _bar(start + len(batch), len(lots))
         else:
             for lot_id in lots:
                 accrual_lot_task.delay(run.pk, lot_id, period.isoformat())
