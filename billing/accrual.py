@@ -143,7 +143,21 @@ def _charges_insert(
         conflict = ""
     txn_ids = [txn for _lot, txn, _tariff in batch]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not skip_charged:
+            # every apartment is inserted (or the unique index raises): the counts of the
+            # lots' apartments are the counts inserted
+            cursor.execute(
+                f"WITH {mapping}, ins AS (INSERT INTO {entry} {columns} "  # noqa: S608
+                "SELECT transaction_id, apartment_id, NULL, amount_tiyin, 'charge', %s "
+                f"FROM ({select}) AS src RETURNING transaction_id, amount_tiyin) "
+                "SELECT 'txn', transaction_id, COUNT(*), SUM(amount_tiyin) FROM ins "
+                "GROUP BY transaction_id",
+                [*params, period],
+            )
+            rows = cursor.fetchall()
+            lot_of = {txn: lot for lot, txn, _tariff in batch}
+            rows += [("lot", lot_of[int(txn)], n, 0) for _kind, txn, n, _sum in list(rows)]
+        elif connection.vendor == "postgresql":
             cursor.execute(
                 f"WITH {mapping}, src AS MATERIALIZED ({select}), "  # noqa: S608
                 f"ins AS (INSERT INTO {entry} {columns} "
