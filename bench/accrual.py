@@ -17,8 +17,9 @@ Measured in this process, on this database, after one warm-up read of the apartm
   Redis as the broker: BROKER), the command following the lots' results. Each task is
   the lot under its row lock, its ledger transaction, the set-based insert, the MC's
   income entry and the lot's result;
-- ``accrual_inline_s``: ``accrue --period M+1 --inline --json``, the same lots one after
-  the other in this process (``inline_ratio`` against the same floor);
+- ``accrual_inline_s``: ``accrue --period M+1 --inline --json``, the same lots in this
+  process, ACCRUAL_LOTS_PER_TRANSACTION at a time (one database transaction and one
+  statement of charges per batch; ``inline_ratio`` against the same floor);
 - ``floor_s``: one ``INSERT … SELECT`` of the same charge rows (same columns, same amounts)
   into a table with the ledger entries' indexes and check constraints, committed
   (PostgreSQL: ``LIKE … INCLUDING ALL``; it has no foreign keys and none of the ledger's
