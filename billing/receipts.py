@@ -3,8 +3,10 @@ apartment (Uzbek/Russian) with the balance, the charges, the payments and a QR p
 link"), rendered with WeasyPrint like the meeting protocols (voting.pdf).
 
 The QR code holds the Payme checkout link (Click's where Payme is not configured) for the
-amount the receipt asks: the month's closing debt, raised to the smallest payment. A
-month that closes settled or in credit asks for nothing and carries no code.
+amount the receipt asks: the month's closing debt, but never more than the apartment owes
+today (an old receipt scanned after later payments does not ask for money already paid),
+raised to the smallest payment. A month that closes settled or in credit, or an apartment
+that owes nothing now, asks for nothing and carries no code.
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ def qr_data_uri(text: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
 
 
+def receipt_amount(*, due_tiyin: int, balance_tiyin: int) -> int | None:
+    """What the receipt's code asks: the month's closing debt, at most today's debt."""
+    return checkout.default_amount(min(due_tiyin, balance_tiyin))
+
+
 def receipt_response(
     request: HttpRequest, apartment: Apartment, period: dt.date, language: str
 ) -> HttpResponse:
@@ -39,7 +46,7 @@ def receipt_response(
     lot = selectors.lot_of(apartment)
     lot_id = lot.pk if lot else None
     found, month = selectors.month_or_404(apartment.pk, lot_id, period)
-    amount = checkout.default_amount(month.due_tiyin)
+    amount = receipt_amount(due_tiyin=month.due_tiyin, balance_tiyin=found.balance_tiyin)
     link = None
     if amount is not None:
         back = request.build_absolute_uri(reverse("billing:apartment", args=[apartment.pk]))

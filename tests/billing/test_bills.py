@@ -299,3 +299,15 @@ def test_another_owners_receipt_is_a_404(client: Client, cast: Cast, billed: Est
         == 404
     )
     assert client.get(f"/billing/apartments/{billed.flats[0].pk}/").status_code == 404
+
+
+def test_an_old_receipt_never_asks_for_more_than_is_owed_today(settings: Any) -> None:
+    from billing.receipts import receipt_amount
+
+    settings.PAYMENT_MIN_TIYIN = 100_000
+    assert receipt_amount(due_tiyin=1_832_500, balance_tiyin=8_665_000) == 1_832_500
+    assert receipt_amount(due_tiyin=1_832_500, balance_tiyin=500_000) == 500_000  # paid since
+    assert receipt_amount(due_tiyin=1_832_500, balance_tiyin=0) is None  # settled since
+    assert receipt_amount(due_tiyin=1_832_500, balance_tiyin=-10_000) is None  # in credit
+    assert receipt_amount(due_tiyin=50_000, balance_tiyin=8_665_000) == 100_000  # the minimum
+    assert receipt_amount(due_tiyin=-5_000, balance_tiyin=8_665_000) is None
