@@ -71,9 +71,12 @@ class ProviderTransactionAdmin(ReadOnlyScoped):
 
     @admin.display(description=_("created"), ordering="create_time_ms")
     def created(self, obj: ProviderTransaction) -> str:
+        from django.utils import timezone
+
         from billing.payments.services import from_ms
 
-        return f"{from_ms(obj.create_time_ms):%Y-%m-%d %H:%M:%S} UTC"
+        # in Asia/Tashkent, as every other time of the site
+        return f"{timezone.localtime(from_ms(obj.create_time_ms)):%Y-%m-%d %H:%M:%S}"
 
 
 @admin.register(ReconciliationFlag)

@@ -165,3 +165,20 @@ def test_the_list_shows_only_the_region(client: Client, cast: Cast, make_buildin
     assert world["tk_flag"].provider_id in html
     assert world["sa_flag"].provider_id not in html
     assert world["unknown_flag"].provider_id not in html
+
+
+def test_the_admin_shows_a_providers_time_in_tashkent() -> None:
+    """19:30 UTC on 30 November is 00:30 on 1 December in Asia/Tashkent."""
+    import datetime as dt
+
+    from django.contrib import admin as django_admin
+
+    from billing.models import ProviderTransaction
+    from billing.payments.admin import ProviderTransactionAdmin
+    from billing.payments.services import ms
+
+    at = dt.datetime(2026, 11, 30, 19, 30, tzinfo=dt.UTC)
+    shown = ProviderTransactionAdmin(ProviderTransaction, django_admin.site).created(
+        ProviderTransaction(create_time_ms=ms(at))
+    )
+    assert shown == "2026-12-01 00:30:00"
