@@ -9,7 +9,9 @@ One lot at a time, under the lot's row lock, in one database transaction:
   month, a partial unique constraint) is left as it is: the re-run is a no-op, one index
   probe per lot;
 - a lot whose accrual is suspended for M (a ``Suspension`` covering the 1st of M) is
-  skipped, and M is recorded as suspended for it (``SuspendedMonth``, once);
+  skipped, and M is recorded as suspended for it (``SuspendedMonth``, once); a month
+  recorded so is never charged later, whatever becomes of the suspension (DOMAIN.md:
+  skipped months are "never recalculated");
 - a lot without a tariff in force on the 1st of M is not charged, and the run says so;
 - otherwise one ledger transaction: a ``charge`` entry per apartment of the lot (one
   ``INSERT … SELECT``; the partial unique index on (month, apartment) skips an apartment
@@ -328,6 +330,21 @@ def accrual_lots(
         results[lot_id].already_charged = charges
     lots = [lot for lot in lots if lot.pk not in accrued]
     suspended = _suspensions([lot.pk for lot in lots], period) if lots else {}
+    # a month once skipped stays skipped (DOMAIN.md: "never recalculated"), even after its
+    # suspension was lifted or shortened
+    skipped = (
+        set(
+            SuspendedMonth.objects.filter(
+                lot_id__in=[lot.pk for lot in lots], period=period
+            ).values_list("lot_id", flat=True)
+        )
+        if lots
+        else set()
+    )
+    for lot_id, n in (_lot_apartment_counts(sorted(skipped)) if skipped else {}).items():
+        results[lot_id].skipped_suspended = n
+    lots = [lot for lot in lots if lot.pk not in skipped]
+    suspended = {k: v for k, v in suspended.items() if k not in skipped}
     if suspended:
         SuspendedMonth.objects.bulk_create(
             [

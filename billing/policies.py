@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from accounts.models import Role
 from accounts.permissions import UserRoles
 from billing.models import AdditionalRevenue, LedgerEntry, LedgerTransaction
 from buildings.models import Apartment, Ownership
@@ -14,6 +15,8 @@ from buildings.policies import oversight_q
 from core.scopes import NOTHING
 from lots import policies as lot_policies
 from lots.models import Lot
+
+REPORT_ROLES = (Role.MC_DIRECTOR, Role.MC_ACCOUNTANT)
 
 
 def bills_q(roles: UserRoles) -> Q:
@@ -175,3 +178,16 @@ def payments_oversight_q(roles: UserRoles) -> Q:
     apartments of their region, through the apartment's building (a national inspector and
     the administrator: all, the flags of unknown account numbers included)."""
     return oversight_q(roles, path="apartment__building__region_id")
+
+
+def report_q(roles: UserRoles) -> Q:
+    """Lots whose quarterly reports a login files (DOMAIN.md "Quarterly reports"): the
+    director or the accountant of the MC that manages the lot, while the MC is in the
+    register."""
+    if not roles.authenticated or roles.mc_role not in REPORT_ROLES:
+        return NOTHING
+    return lot_policies.managing_q(roles)
+
+
+def may_file_report(roles: UserRoles, lot: Any) -> bool:
+    return Lot.objects.filter(report_q(roles), pk=lot.pk).exists()

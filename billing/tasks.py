@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from billing.accrual import accrual_lot_record, accrual_run_start
 from billing.leases import lease_violations_flag
+from billing.reports import enforce_quarterly_reports
 from core.periods import month_start
 
 
@@ -37,6 +38,14 @@ def lease_violations_daily(today: str | None = None) -> int:
     property unregistered past their deadline become violations, once each."""
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     return len(lease_violations_flag(today=day))
+
+
+@shared_task(name="billing.tasks.enforce_quarterly_reports")
+def enforce_quarterly_reports_task(today: str | None = None) -> dict[str, object]:
+    """The daily beat task of the suspension rule (billing.reports): lots whose quarterly
+    report is missing past its deadline are suspended, once each; a re-run is a no-op."""
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    return enforce_quarterly_reports(as_of=day)
 
 
 @shared_task(name="billing.tasks.payments_reconcile")

@@ -207,6 +207,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.lease_violations_daily",
         "schedule": crontab(minute="20", hour="0"),
     },
+    # DOMAIN.md "Quarterly reports and suspension of accruals": daily, idempotent
+    "enforce-quarterly-reports": {
+        "task": "billing.tasks.enforce_quarterly_reports",
+        "schedule": crontab(minute="10", hour="0"),
+    },
     # Issue 10 "Nightly reconciliation": yesterday's payments (Asia/Tashkent) against each
     # provider's statement; the differences become flags for the inspectors.
     "payments-reconcile": {
@@ -484,3 +489,9 @@ if LEASE_VIOLATION_AUTO_REMOVAL and not LEASE_VIOLATION_REMOVAL_INSPECTOR.strip(
         "LEASE_VIOLATION_AUTO_REMOVAL needs LEASE_VIOLATION_REMOVAL_INSPECTOR: the email of the"
         " inspector login in whose name a removal is recorded"
     )
+
+# Quarterly reports (DOMAIN.md "Quarterly reports and suspension of accruals"): days after
+# the quarter's last day (23:59 Asia/Tashkent) before a missing report suspends the accrual.
+QUARTERLY_REPORT_GRACE_DAYS = env_int("QUARTERLY_REPORT_GRACE_DAYS", 0)
+if QUARTERLY_REPORT_GRACE_DAYS < 0:
+    raise ConfigurationError("QUARTERLY_REPORT_GRACE_DAYS must be 0 or more")

@@ -1,6 +1,7 @@
 """Billing's models: tariffs and suspensions (tariffs.py), the ledger (ledger.py), accrual
 runs (accrual.py), additional revenue (revenue.py), lease contracts and their violations
-(leases.py), payments through the providers and their reconciliation (payments.py)."""
+(leases.py), payments through the providers and their reconciliation (payments.py),
+quarterly reports (reports.py)."""
 
 from billing.models.accrual import AccrualLotResult, AccrualRun
 from billing.models.leases import LeaseContract, LeaseKind, LeaseViolation
@@ -24,10 +25,21 @@ from billing.models.payments import (
     ReconciliationRun,
     StatementState,
 )
+from billing.models.reports import (
+    MAX_TIYIN,
+    ExpenseCategory,
+    QuarterlyReport,
+    ReportExpense,
+    ReportImmutable,
+    ReportStatus,
+    ReportWork,
+    WorkStatus,
+)
 from billing.models.revenue import AdditionalRevenue, RevenueKind
 from billing.models.tariffs import SuspendedMonth, Suspension, Tariff
 
 __all__ = [
+    "MAX_TIYIN",
     "AccountKind",
     "AccrualLotResult",
     "AccrualRun",
@@ -36,6 +48,7 @@ __all__ = [
     "ClickComplete",
     "ClickPrepare",
     "EntryImmutable",
+    "ExpenseCategory",
     "FlagKind",
     "LeaseContract",
     "LeaseKind",
@@ -46,12 +59,18 @@ __all__ = [
     "PaymentState",
     "Provider",
     "ProviderTransaction",
+    "QuarterlyReport",
     "ReconciliationFlag",
     "ReconciliationRun",
+    "ReportExpense",
+    "ReportImmutable",
+    "ReportStatus",
+    "ReportWork",
     "RevenueKind",
     "StatementState",
     "SuspendedMonth",
     "Suspension",
     "Tariff",
     "TransactionKind",
+    "WorkStatus",
 ]

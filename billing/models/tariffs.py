@@ -46,16 +46,27 @@ class Suspension(models.Model):
     ends_on = models.DateField(_("until"), null=True, blank=True)
     reason = models.TextField(_("reason"))
     created_at = models.DateTimeField(_("recorded at"))
+    # the quarter whose missing report caused it (the quarterly-report rule), and when
+    # filing that report lifted it (``ends_on`` then set to the first month not accrued)
+    report_quarter = models.DateField(_("report quarter"), null=True, blank=True)
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("suspension of accrual")
         verbose_name_plural = _("suspensions of accrual")
         ordering = ["lot", "-starts_on"]
         constraints = [
+            # a suspension lifted before its first month was accrued ends where it starts
+            # (it covers no month)
             models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=F("starts_on")),
-                name="suspension_ends_after_start",
-            )
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="suspension_ends_not_before_start",
+            ),
+            models.UniqueConstraint(
+                fields=["lot", "report_quarter"],
+                condition=Q(report_quarter__isnull=False),
+                name="suspension_once_per_report_quarter",
+            ),
         ]
 
     def __str__(self) -> str:

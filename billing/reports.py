@@ -1,0 +1,470 @@
+"""Quarterly reports and the suspension rule (DOMAIN.md "Quarterly reports and suspension of
+accruals").
+
+- The MC of a managed lot files a report for each quarter: works done, income (read from
+  the ledger, never typed) and expenses. A submitted report is frozen; a correction is a
+  new version.
+- **Suspension rule**: a report of quarter Q not submitted by the last day of Q, 23:59:59
+  Asia/Tashkent, plus ``QUARTERLY_REPORT_GRACE_DAYS``, suspends the lot's accrual from the
+  first month after Q (``enforce_quarterly_reports``, daily and idempotent: one suspension
+  per lot and quarter, a unique constraint).
+- **Filing lifts it** for the months not yet accrued: ``ends_on`` becomes the 1st of the
+  month after the latest month the accrual recorded for the lot (charged or skipped).
+  Skipped months are never charged later (billing.accrual also refuses any month with a
+  ``SuspendedMonth`` row).
+
+Chosen where DOMAIN.md is silent:
+- a lot owes the report of Q if it became managed before Q ended (its first change to
+  ``managed`` in the lot's history; a managed lot without such a history row owes it);
+- the report is on time when a version of it was submitted at or before the deadline
+  (a later correction does not make it late);
+- a suspension lifts when a report of its own quarter is submitted (any version); the
+  lot stays suspended while another quarter's report is missing;
+- a suspension lifted before any of its months was accrued ends where it starts (it
+  covers no month) and stays recorded for the inspectors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, Max, OuterRef, Q, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import roles_of
+from billing.models import (
+    MAX_TIYIN,
+    AccountKind,
+    AccrualLotResult,
+    ExpenseCategory,
+    LedgerEntry,
+    LedgerTransaction,
+    QuarterlyReport,
+    ReportExpense,
+    ReportStatus,
+    ReportWork,
+    RevenueKind,
+    SuspendedMonth,
+    Suspension,
+    TransactionKind,
+    WorkStatus,
+)
+from billing.policies import may_file_report
+from core.periods import month_next
+from lots.models import Lot, LotStatus, LotStatusChange, ProgramItem
+
+TASHKENT = ZoneInfo("Asia/Tashkent")
+
+MSG_MAY_NOT_FILE = _(
+    "Quarterly reports of a lot are filed by the director or the accountant of the "
+    "management company that manages it."
+)
+MSG_NOT_A_QUARTER = _("A quarter starts on 1 January, 1 April, 1 July or 1 October.")
+MSG_FUTURE_QUARTER = _("A report cannot be filed for a quarter that has not started yet.")
+MSG_SUBMITTED = _("This report is submitted and can no longer be changed.")
+MSG_AMOUNT_RANGE = _("The amount must be between 0 and %(max)s tiyin.")
+MSG_BAD_CATEGORY = _("Unknown expense category.")
+MSG_BAD_STATUS = _("Unknown status of work.")
+MSG_ITEM_OR_UNPLANNED = _("A work is either an item of the lot's program or unplanned.")
+MSG_ITEM_ELSEWHERE = _("This program item is not one of this lot's.")
+MSG_NO_DESCRIPTION = _("Describe the work.")
+SUSPENSION_REASON = _(
+    "The quarterly report for %(quarter)s was not filed by %(deadline)s (Asia/Tashkent)."
+)
+QUARTER_TEXT = _("quarter %(number)s of %(year)s")
+
+
+class ReportError(Exception):
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+# --- quarters ------------------------------------------------------------------------------
+
+
+def quarter_of(day: dt.date) -> dt.date:
+    """The first day of the quarter of ``day``."""
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def next_quarter(quarter: dt.date) -> dt.date:
+    month = quarter.month + 3
+    return dt.date(quarter.year + (month > 12), (month - 1) % 12 + 1, 1)
+
+
+def previous_quarter(quarter: dt.date) -> dt.date:
+    month = quarter.month - 3
+    return dt.date(quarter.year - (month < 1), (month - 1) % 12 + 1, 1)
+
+
+def is_quarter_start(day: dt.date) -> bool:
+    return day.day == 1 and day.month in (1, 4, 7, 10)
+
+
+def quarter_months(quarter: dt.date) -> list[dt.date]:
+    first = quarter_of(quarter)
+    second = month_next(first)
+    return [first, second, month_next(second)]
+
+
+def quarter_text(quarter: dt.date) -> str:
+    return str(QUARTER_TEXT % {"number": (quarter.month - 1) // 3 + 1, "year": quarter.year})
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=TASHKENT)
+
+
+def quarter_end_deadline(quarter: dt.date) -> dt.datetime:
+    """The last moment a report of ``quarter`` is on time: the quarter's last day,
+    23:59:59.999999 Asia/Tashkent, plus QUARTERLY_REPORT_GRACE_DAYS."""
+    last_day = next_quarter(quarter_of(quarter)) - dt.timedelta(days=1)
+    end = dt.datetime.combine(last_day, dt.time.max, tzinfo=TASHKENT)
+    return end + dt.timedelta(days=settings.QUARTERLY_REPORT_GRACE_DAYS)
+
+
+# --- drafts --------------------------------------------------------------------------------
+
+
+def _check_filer(*, lot: Lot, by: Any) -> None:
+    if lot.status != LotStatus.MANAGED or not may_file_report(roles_of(by), lot):
+        raise ReportError(MSG_MAY_NOT_FILE)
+
+
+def _locked_draft(report: QuarterlyReport, by: Any) -> QuarterlyReport:
+    """The report, locked, checked to be a draft that ``by`` may change."""
+    locked = QuarterlyReport.objects.select_for_update().select_related("lot").get(pk=report.pk)
+    _check_filer(lot=locked.lot, by=by)
+    if locked.status != ReportStatus.DRAFT:
+        raise ReportError(MSG_SUBMITTED)
+    return locked
+
+
+@transaction.atomic
+def report_draft(
+    *, lot: Lot, quarter: dt.date, by: Any, at: dt.datetime | None = None
+) -> QuarterlyReport:
+    """The draft of the lot's report of ``quarter``: the open one, or a new version (a
+    correction of the last submitted one, version n + 1). Only the director or the
+    accountant of the lot's MC; never for a quarter that has not started at ``at``."""
+    at = at or timezone.now()
+    if not is_quarter_start(quarter):
+        raise ReportError(MSG_NOT_A_QUARTER)
+    lot = Lot.objects.select_for_update().get(pk=lot.pk)  # one new version at a time
+    _check_filer(lot=lot, by=by)
+    if quarter > quarter_of(timezone.localtime(at, TASHKENT).date()):
+        raise ReportError(MSG_FUTURE_QUARTER)
+    latest = QuarterlyReport.objects.filter(lot=lot, quarter=quarter).order_by("-version").first()
+    if latest is not None and latest.status == ReportStatus.DRAFT:
+        return latest
+    report = QuarterlyReport(
+        lot=lot,
+        quarter=quarter,
+        version=latest.version + 1 if latest else 1,
+        supersedes=latest,
+        created_by=by,
+        created_at=at,
+    )
+    report.full_clean()
+    report.save()
+    return report
+
+
+def _check_amount(amount: int) -> None:
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= MAX_TIYIN:
+        raise ReportError(MSG_AMOUNT_RANGE % {"max": MAX_TIYIN})
+
+
+def _clean(row: Any, **kwargs: Any) -> None:
+    try:
+        row.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise ReportError(" ".join(exc.messages)) from None
+
+
+@transaction.atomic
+def report_expense_set(
+    *, report: QuarterlyReport, category: str, amount_tiyin: int, by: Any
+) -> ReportExpense:
+    """The draft's expenses of one category (one row per category, replaced)."""
+    report = _locked_draft(report, by)
+    if category not in ExpenseCategory.values:
+        raise ReportError(MSG_BAD_CATEGORY)
+    _check_amount(amount_tiyin)
+    expense = ReportExpense.objects.filter(report=report, category=category).first()
+    if expense is None:
+        expense = ReportExpense(report=report, category=category, amount_tiyin=amount_tiyin)
+        _clean(expense)
+        expense.save()
+    else:
+        expense.amount_tiyin = amount_tiyin
+        _clean(expense, validate_unique=False)
+        expense.save(update_fields=["amount_tiyin"])
+    return expense
+
+
+@transaction.atomic
+def report_work_add(
+    *,
+    report: QuarterlyReport,
+    description: str,
+    status: str,
+    cost_tiyin: int,
+    by: Any,
+    item: ProgramItem | None = None,
+    unplanned: bool = False,
+) -> ReportWork:
+    """A line of works of the draft: an item of the lot's five-year program, or unplanned."""
+    report = _locked_draft(report, by)
+    if (item is None) != unplanned:
+        raise ReportError(MSG_ITEM_OR_UNPLANNED)
+    if item is not None and item.lot_id != report.lot_id:
+        raise ReportError(MSG_ITEM_ELSEWHERE)
+    if status not in WorkStatus.values:
+        raise ReportError(MSG_BAD_STATUS)
+    if not (description or "").strip():
+        raise ReportError(MSG_NO_DESCRIPTION)
+    _check_amount(cost_tiyin)
+    work = ReportWork(
+        report=report,
+        item=item,
+        unplanned=unplanned,
+        description=description.strip(),
+        status=status,
+        cost_tiyin=cost_tiyin,
+    )
+    _clean(work)
+    work.save()
+    return work
+
+
+# --- income, from the ledger ---------------------------------------------------------------
+
+
+def report_income(*, lot: Lot, quarter: dt.date) -> dict[str, Any]:
+    """The lot's income of the quarter, read from the ledger: contributions accrued (the
+    charges of its accrual transactions of the quarter's three months), collected (payments
+    credited to its apartments in the quarter, Asia/Tashkent, less their reversals),
+    additional revenue by kind (the MC's revenue account credited, by date received) and
+    the lease income among it."""
+    quarter = quarter_of(quarter)
+    months = quarter_months(quarter)
+    start, end = _day_start(quarter), _day_start(next_quarter(quarter))
+    accrued = LedgerEntry.objects.filter(
+        kind="charge",
+        transaction__kind=TransactionKind.ACCRUAL,
+        transaction__lot_id=lot.pk,
+        transaction__period__in=months,
+    ).aggregate(total=Sum("amount_tiyin"))["total"]
+    apartments = lot.members.values("building__apartments__id")
+    payments = LedgerTransaction.objects.filter(kind=TransactionKind.PAYMENT)
+    collected = LedgerEntry.objects.filter(
+        Q(transaction__in=payments)
+        | Q(transaction__kind=TransactionKind.REVERSAL, transaction__reverses__in=payments),
+        apartment_id__in=apartments,
+        transaction__at__gte=start,
+        transaction__at__lt=end,
+    ).aggregate(total=Sum("amount_tiyin"))["total"]
+    by_kind = dict.fromkeys(RevenueKind.values, 0)
+    rows = (
+        LedgerEntry.objects.filter(
+            account__kind=AccountKind.REVENUE,
+            transaction__kind=TransactionKind.REVENUE,
+            transaction__revenue__lot_id=lot.pk,
+            transaction__revenue__received_on__gte=quarter,
+            transaction__revenue__received_on__lt=next_quarter(quarter),
+        )
+        .values("transaction__revenue__kind")
+        .annotate(total=Sum("amount_tiyin"))
+    )
+    for row in rows:
+        by_kind[row["transaction__revenue__kind"]] = -int(row["total"])
+    return {
+        "quarter": quarter,
+        "months": months,
+        "accrued_tiyin": int(accrued or 0),
+        "collected_tiyin": -int(collected or 0),
+        "revenue_by_kind": by_kind,
+        "revenue_tiyin": sum(by_kind.values()),
+        "lease_tiyin": by_kind[RevenueKind.LEASE],
+    }
+
+
+# --- submission and suspension -------------------------------------------------------------
+
+
+def first_unaccrued_month(lot_id: int) -> dt.date | None:
+    """The 1st of the month after the latest month the accrual recorded for the lot
+    (charged, or skipped as suspended); None when it recorded none."""
+    latest = [
+        LedgerTransaction.objects.filter(kind=TransactionKind.ACCRUAL, lot_id=lot_id).aggregate(
+            m=Max("period")
+        )["m"],
+        SuspendedMonth.objects.filter(lot_id=lot_id).aggregate(m=Max("period"))["m"],
+        AccrualLotResult.objects.filter(lot_id=lot_id).aggregate(m=Max("run__period"))["m"],
+    ]
+    months = [m for m in latest if m is not None]
+    return month_next(max(months)) if months else None
+
+
+def _lift_filed(lot_id: int, at: dt.datetime) -> int:
+    """Lift the lot's open suspensions whose quarter now has a submitted report: each ends
+    at the first month not yet accrued (never on or before a skipped month)."""
+    filed = QuarterlyReport.objects.filter(lot_id=lot_id, status=ReportStatus.SUBMITTED).values(
+        "quarter"
+    )
+    open_ones = list(
+        Suspension.objects.select_for_update()
+        .filter(
+            lot_id=lot_id,
+            report_quarter__isnull=False,
+            lifted_at__isnull=True,
+            ends_on__isnull=True,
+            report_quarter__in=filed,
+        )
+        .order_by("pk")
+    )
+    if not open_ones:
+        return 0
+    first_open = first_unaccrued_month(lot_id)
+    for suspension in open_ones:
+        suspension.ends_on = max(suspension.starts_on, first_open or suspension.starts_on)
+        suspension.lifted_at = at
+        suspension.full_clean(validate_unique=False, validate_constraints=False)
+        suspension.save(update_fields=["ends_on", "lifted_at"])
+    return len(open_ones)
+
+
+@transaction.atomic
+def report_submit(
+    *, report: QuarterlyReport, by: Any, at: dt.datetime | None = None
+) -> QuarterlyReport:
+    """Submit the draft: frozen from now on (Suspension rule, DOMAIN.md: filing the report
+    lifts the suspension of its quarter for the months not yet accrued)."""
+    at = at or timezone.now()
+    Lot.objects.select_for_update().filter(pk=report.lot_id).get()  # as the accrual does
+    report = _locked_draft(report, by)
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = at
+    report.submitted_by = by
+    report.full_clean(validate_unique=False)
+    report.save(update_fields=["status", "submitted_at", "submitted_by"])
+    _lift_filed(report.lot_id, at)
+    return report
+
+
+def _owes(lot: Lot, quarter: dt.date, managed_since: dict[int, dt.datetime]) -> bool:
+    """Whether the lot owes the report of ``quarter``: managed before the quarter ended."""
+    since = managed_since.get(lot.pk)
+    return since is None or since < _day_start(next_quarter(quarter))
+
+
+def _due_quarter(as_of: dt.date) -> dt.date:
+    """The latest quarter whose deadline passed before ``as_of`` began: the previous
+    quarter, or the one before it while the grace days run."""
+    day_start = _day_start(as_of)
+    quarter = previous_quarter(quarter_of(as_of))
+    while quarter_end_deadline(quarter) >= day_start:
+        quarter = previous_quarter(quarter)
+    return quarter
+
+
+def enforce_quarterly_reports(*, as_of: dt.date, at: dt.datetime | None = None) -> dict[str, Any]:
+    """Suspension rule, DOMAIN.md: every managed lot that owes the report of a quarter
+    whose deadline passed before ``as_of`` and had none submitted by the deadline is
+    suspended from the first month after that quarter, once (a re-run is a no-op: one
+    suspension per lot and quarter). Suspensions whose report has since been filed are
+    lifted."""
+    at = at or timezone.now()
+    lots = list(Lot.objects.filter(status=LotStatus.MANAGED, manager__isnull=False).order_by("pk"))
+    ids = [lot.pk for lot in lots]
+    managed_since: dict[int, dt.datetime] = {}
+    for lot_id, when in (
+        LotStatusChange.objects.filter(lot_id__in=ids, to_status=LotStatus.MANAGED)
+        .order_by("lot_id", "at")
+        .values_list("lot_id", "at")
+    ):
+        managed_since.setdefault(lot_id, when)
+    suspended: list[int] = []
+    already = 0
+    for quarter in [_due_quarter(as_of)]:
+        deadline = quarter_end_deadline(quarter)
+        on_time = set(
+            QuarterlyReport.objects.filter(
+                lot_id__in=ids,
+                quarter=quarter,
+                status=ReportStatus.SUBMITTED,
+                submitted_at__lte=deadline,
+            ).values_list("lot_id", flat=True)
+        )
+        existing = set(
+            Suspension.objects.filter(lot_id__in=ids, report_quarter=quarter).values_list(
+                "lot_id", flat=True
+            )
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            # stored text: written in the default language
+            reason = str(
+                SUSPENSION_REASON
+                % {
+                    "quarter": quarter_text(quarter),
+                    "deadline": f"{timezone.localtime(deadline, TASHKENT):%Y-%m-%d %H:%M}",
+                }
+            )
+        for lot in lots:
+            if lot.pk in on_time or not _owes(lot, quarter, managed_since):
+                continue
+            if lot.pk in existing:
+                already += 1
+                continue
+            try:
+                with transaction.atomic():
+                    Suspension.objects.create(
+                        lot=lot,
+                        starts_on=next_quarter(quarter),
+                        ends_on=None,
+                        reason=reason,
+                        report_quarter=quarter,
+                        created_at=at,
+                    )
+            except IntegrityError:  # a concurrent run created it
+                already += 1
+                continue
+            suspended.append(lot.pk)
+    lifted = 0
+    for lot_id in (
+        Suspension.objects.filter(
+            lot_id__in=ids,
+            report_quarter__isnull=False,
+            lifted_at__isnull=True,
+            ends_on__isnull=True,
+        )
+        .filter(
+            Exists(
+                QuarterlyReport.objects.filter(
+                    lot_id=OuterRef("lot_id"),
+                    quarter=OuterRef("report_quarter"),
+                    status=ReportStatus.SUBMITTED,
+                )
+            )
+        )
+        .values_list("lot_id", flat=True)
+        .distinct()
+    ):
+        with transaction.atomic():
+            Lot.objects.select_for_update().filter(pk=lot_id).get()
+            lifted += _lift_filed(lot_id, at)
+    return {
+        "as_of": as_of.isoformat(),
+        "checked_lots": len(lots),
+        "suspended": suspended,
+        "already_suspended": already,
+        "lifted": lifted,
+    }
