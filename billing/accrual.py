@@ -412,6 +412,13 @@ def managed_lot_ids() -> list[int]:
 
 
 def accrual_run_start(*, period: dt.date, inline: bool) -> tuple[AccrualRun, list[int]]:
+    """A run over every managed lot. The suspension rule is applied first, as of today
+    (Asia/Tashkent): on the 1st of the month after a quarter, a lot whose report is
+    missing is suspended before its month is charged, whatever the order of the beat
+    entries (billing.reports.enforce_quarterly_reports; idempotent)."""
+    from billing.reports import enforce_quarterly_reports
+
+    enforce_quarterly_reports(as_of=timezone.localdate())
     lots = managed_lot_ids()
     run = AccrualRun.objects.create(
         period=period, started_at=timezone.now(), lots=len(lots), inline=inline

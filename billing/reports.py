@@ -15,7 +15,11 @@ accruals").
 
 Chosen where DOMAIN.md is silent:
 - a lot owes the report of Q if it became managed before Q ended (its first change to
-  ``managed`` in the lot's history; a managed lot without such a history row owes it);
+  ``managed`` in the lot's history; for a managed lot without such a history row, its
+  creation);
+- the rule is applied before every accrual run as well as daily (billing.accrual
+  ``accrual_run_start``), so that on the 1st of the month after a quarter a lot whose
+  report is missing is suspended before its month is charged;
 - the report is on time when a version of it was submitted at or before the deadline
   (a later correction does not make it late);
 - a suspension lifts when a report of its own quarter is submitted (any version); the
@@ -361,9 +365,10 @@ def report_submit(
 
 
 def _owes(lot: Lot, quarter: dt.date, managed_since: dict[int, dt.datetime]) -> bool:
-    """Whether the lot owes the report of ``quarter``: managed before the quarter ended."""
-    since = managed_since.get(lot.pk)
-    return since is None or since < _day_start(next_quarter(quarter))
+    """Whether the lot owes the report of ``quarter``: managed before the quarter ended
+    (without a history row, the lot's creation is the earliest it can have been)."""
+    since = managed_since.get(lot.pk, lot.created_at)
+    return since < _day_start(next_quarter(quarter))
 
 
 def _due_quarter(as_of: dt.date) -> dt.date:

@@ -58,6 +58,16 @@ def at(
     return dt.datetime(year, month, day, hour, minute, second, us, tzinfo=TASHKENT)
 
 
+@pytest.fixture(autouse=True)
+def _lot_made_long_ago(estate: Estate) -> None:
+    """The estate's lot has no status history: its creation dates its management (billing.
+    reports ``_owes``), here long before the quarters the tests walk through."""
+    from lots.models import Lot
+
+    Lot.objects.filter(pk=estate.lot.pk).update(created_at=at(2020, 1, 1, 0, 0))
+    estate.lot.refresh_from_db()
+
+
 def file(estate: Estate, by: Any, quarter: dt.date, when: dt.datetime) -> QuarterlyReport:
     report = report_draft(lot=estate.lot, quarter=quarter, by=by, at=when)
     report_expense_set(report=report, category="maintenance", amount_tiyin=1_000_00, by=by)
@@ -349,3 +359,20 @@ def test_a_submitted_report_is_immutable_in_the_database(estate: Estate, mc_dire
             cursor.execute(sql, params)
     assert QuarterlyReport.objects.get(pk=report.pk).status == "submitted"
     assert list(ReportExpense.objects.values_list("amount_tiyin", flat=True)) == [1_000_00]
+
+
+def test_an_accrual_run_applies_the_rule_before_it_charges(estate: Estate) -> None:
+    """On the 1st of the month after a quarter the accrual may run before the daily job:
+    the run applies the rule first, so a lot whose report is missing is not charged."""
+    from django.utils import timezone
+
+    from core.periods import month_start
+
+    tariff(estate, 1000)
+    assert not Suspension.objects.filter(lot=estate.lot).exists()
+    out = StringIO()
+    month = month_start(timezone.localdate())
+    call_command("accrue", "--period", f"{month:%Y-%m}", "--inline", "--json", stdout=out)
+    summary = json.loads(out.getvalue())
+    assert (summary["charged"], summary["skipped_suspended"]) == (0, 3)
+    assert Suspension.objects.filter(lot=estate.lot, report_quarter__isnull=False).exists()
