@@ -275,7 +275,7 @@ def _worker_start(say: Say) -> subprocess.Popen[bytes]:
     except redis.RedisError as exc:
         raise RuntimeError(
             f"the accrual benchmark fans the month out through Redis at {BROKER} ({exc});"
-            ' start Redis (README, "The machine") or set BENCH_BROKER_URL'
+            " start Redis (redis-server --daemonize yes --port 6379) or set BENCH_BROKER_URL"
         ) from exc
     app.conf.broker_url = BROKER
     env = _server_env() | {"REDIS_URL": BROKER, "CELERY_BROKER_URL": BROKER}
