@@ -28,7 +28,7 @@ from buildings.generator.postgres import (
     fast_load_on,
     indexes_off,
 )
-from buildings.generator.wipe import REGISTRY_TABLES, registry_wipe
+from buildings.generator.wipe import REGISTRY_TABLES, registry_has_money, registry_wipe
 from buildings.models import Building
 from territory.models import District, Region
 from territory.reference import regions_ensure, regions_reference
@@ -64,6 +64,11 @@ def generate(
             if not replace:
                 raise GeneratorRefused(
                     "the registry already has buildings; use --replace to regenerate it"
+                )
+            if registry_has_money():
+                raise GeneratorRefused(
+                    "the registry's apartments have ledger entries; a registry with money"
+                    " on it is never regenerated"
                 )
             say("removing the previous registry")
             registry_wipe()

@@ -4,6 +4,23 @@ from __future__ import annotations
 
 from django.db import connection
 
+# The ledger's entries name apartments without a foreign key (billing migration 0005), so
+# neither PostgreSQL's TRUNCATE … CASCADE nor SQLite's DELETE would stop at them: the
+# generator looks first. (The table is named, not imported: buildings sits below billing.)
+LEDGER_ENTRIES = "billing_ledgerentry"
+
+
+def registry_has_money() -> bool:
+    """Whether any apartment has a ledger entry (then the registry is never wiped)."""
+    if LEDGER_ENTRIES not in connection.introspection.table_names():
+        return False
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {LEDGER_ENTRIES} WHERE apartment_id IS NOT NULL)"
+        )
+        return bool(cur.fetchone()[0])
+
+
 REGISTRY_TABLES = [
     "buildings_landplot",
     "buildings_monthlyconsumption",

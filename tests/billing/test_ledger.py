@@ -296,3 +296,17 @@ def test_ledger_check_finds_an_unbalanced_transaction_written_around_the_code(
         bad_row_then_check()
     code, report = found[0]
     assert (code, report["unbalanced"]) == (1, 1)
+
+
+def test_the_generator_never_wipes_a_registry_with_money_on_it(estate: Estate) -> None:
+    """The entries name apartments without a foreign key: --replace looks at the ledger
+    first, and refuses, writing nothing."""
+    from buildings.generator import GeneratorRefused, generate
+    from buildings.models import Apartment
+
+    _payment(estate, 10_000)
+    apartments = Apartment.objects.count()
+    with pytest.raises(GeneratorRefused, match="ledger"):
+        generate(scale=0.004, seed=1, replace=True)
+    assert Apartment.objects.count() == apartments
+    assert LedgerEntry.objects.filter(apartment=estate.flats[0]).exists()
