@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +78,9 @@ MSG_BAD_STATUS = _("Unknown status of work.")
 MSG_ITEM_OR_UNPLANNED = _("A work is either an item of the lot's program or unplanned.")
 MSG_ITEM_ELSEWHERE = _("This program item is not one of this lot's.")
 MSG_NO_DESCRIPTION = _("Describe the work.")
+MSG_DONE_NEEDS_DOCUMENT = _(
+    "Done work needs its document or photo (an act of completed work, a photo)."
+)
 SUSPENSION_REASON = _(
     "The quarterly report for %(quarter)s was not filed by %(deadline)s (Asia/Tashkent)."
 )
@@ -224,8 +227,10 @@ def report_work_add(
     by: Any,
     item: ProgramItem | None = None,
     unplanned: bool = False,
+    document: Any = None,
 ) -> ReportWork:
-    """A line of works of the draft: an item of the lot's five-year program, or unplanned."""
+    """A line of works of the draft: an item of the lot's five-year program, or unplanned,
+    with a document or photo (a PDF, JPEG or PNG; required when the work is done)."""
     report = _locked_draft(report, by)
     if (item is None) != unplanned:
         raise ReportError(MSG_ITEM_OR_UNPLANNED)
@@ -236,6 +241,8 @@ def report_work_add(
     if not (description or "").strip():
         raise ReportError(MSG_NO_DESCRIPTION)
     _check_amount(cost_tiyin)
+    if status == WorkStatus.DONE and not document:
+        raise ReportError(MSG_DONE_NEEDS_DOCUMENT)
     work = ReportWork(
         report=report,
         item=item,
@@ -243,6 +250,7 @@ def report_work_add(
         description=description.strip(),
         status=status,
         cost_tiyin=cost_tiyin,
+        document=document or "",
     )
     _clean(work)
     work.save()
@@ -298,6 +306,63 @@ def report_income(*, lot: Lot, quarter: dt.date) -> dict[str, Any]:
         "revenue_by_kind": by_kind,
         "revenue_tiyin": sum(by_kind.values()),
         "lease_tiyin": by_kind[RevenueKind.LEASE],
+    }
+
+
+INCOME_KEYS = ("accrued_tiyin", "collected_tiyin", "revenue_tiyin", "lease_tiyin")
+
+
+def report_income_snapshot(*, lot: Lot, quarter: dt.date) -> dict[str, Any]:
+    """The income figures of ``report_income`` as the report stores them when it is
+    submitted (integers only, frozen with the report)."""
+    income = report_income(lot=lot, quarter=quarter)
+    return {key: income[key] for key in INCOME_KEYS} | {
+        "revenue_by_kind": dict(income["revenue_by_kind"])
+    }
+
+
+def report_income_of(report: QuarterlyReport) -> dict[str, Any]:
+    """What a report shows as its income: the figures frozen at submission, or for a
+    draft the ledger's of the moment."""
+    if report.income is not None:
+        return report.income
+    return report_income_snapshot(lot=report.lot, quarter=report.quarter)
+
+
+def report_totals(report: QuarterlyReport) -> dict[str, Any]:
+    """A report's totals: its income (``report_income_of``), its expenses and works, the
+    balance of the quarter (collected contributions and additional revenue less the
+    expenses) and the progress of the lot's five-year program.
+
+    Chosen where DOMAIN.md is silent: a program item is done once a work line naming it
+    is "done" in a submitted report of this quarter or an earlier one (or in this
+    report); progress is the share of the program's items done and of its cost."""
+    income = report_income_of(report)
+    expenses = int(report.expenses.aggregate(t=Sum("amount_tiyin"))["t"] or 0)
+    works = int(report.works.aggregate(t=Sum("cost_tiyin"))["t"] or 0)
+    items = ProgramItem.objects.filter(lot_id=report.lot_id)
+    done_ids = set(
+        ReportWork.objects.filter(
+            Q(report=report)
+            | Q(report__status=ReportStatus.SUBMITTED, report__quarter__lte=report.quarter),
+            report__lot_id=report.lot_id,
+            item__isnull=False,
+            status=WorkStatus.DONE,
+        ).values_list("item_id", flat=True)
+    )
+    planned = items.aggregate(n=Count("pk"), t=Sum("cost_tiyin"))
+    done = items.filter(pk__in=done_ids).aggregate(n=Count("pk"), t=Sum("cost_tiyin"))
+    n_items, n_done = int(planned["n"] or 0), int(done["n"] or 0)
+    return {
+        "income": income,
+        "expenses_tiyin": expenses,
+        "works_tiyin": works,
+        "balance_tiyin": income["collected_tiyin"] + income["revenue_tiyin"] - expenses,
+        "program_items": n_items,
+        "program_done": n_done,
+        "program_percent": round(100 * n_done / n_items) if n_items else None,
+        "program_tiyin": int(planned["t"] or 0),
+        "program_done_tiyin": int(done["t"] or 0),
     }
 
 
@@ -358,8 +423,9 @@ def report_submit(
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = at
     report.submitted_by = by
+    report.income = report_income_snapshot(lot=report.lot, quarter=report.quarter)
     report.full_clean(validate_unique=False)
-    report.save(update_fields=["status", "submitted_at", "submitted_by"])
+    report.save(update_fields=["status", "submitted_at", "submitted_by", "income"])
     _lift_filed(report.lot_id, at)
     return report
 

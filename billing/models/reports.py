@@ -18,6 +18,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from billing.documents import validate_document
+
 MAX_TIYIN = 10**15
 
 
@@ -102,6 +104,10 @@ class QuarterlyReport(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # the income read from the ledger when the report was submitted (billing.reports
+    # report_income: accrued, collected, revenue by kind, lease), frozen with it; a draft
+    # shows the ledger's figures of the moment
+    income = models.JSONField(_("income at submission"), null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -125,6 +131,10 @@ class QuarterlyReport(models.Model):
                     submitted_by__isnull=False,
                 ),
                 name="report_submitted_has_when_and_who",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ReportStatus.DRAFT) | Q(income__isnull=False),
+                name="report_submitted_has_its_income",
             ),
             models.UniqueConstraint(
                 fields=["lot", "quarter", "version"], name="report_one_per_lot_quarter_version"
@@ -226,6 +236,13 @@ class ReportWork(ReportRow):
     description = models.CharField(_("description"), max_length=500)
     status = models.CharField(_("status"), max_length=12, choices=WorkStatus.choices)
     cost_tiyin = models.BigIntegerField(_("cost, tiyin"), validators=_amount_validators())
+    # a PDF, JPEG or PNG (an act of completed work, a photo); required for done work
+    document = models.FileField(
+        _("document or photo"),
+        upload_to="reports/works/%Y/%m/",
+        validators=[validate_document],
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("report work")
@@ -240,6 +257,10 @@ class ReportWork(ReportRow):
                 condition=Q(item__isnull=False, unplanned=False)
                 | Q(item__isnull=True, unplanned=True),
                 name="report_work_item_xor_unplanned",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=WorkStatus.DONE, document=""),
+                name="report_work_done_has_a_document",
             ),
         ]
 
