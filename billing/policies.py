@@ -191,3 +191,34 @@ def report_q(roles: UserRoles) -> Q:
 
 def may_file_report(roles: UserRoles, lot: Any) -> bool:
     return Lot.objects.filter(report_q(roles), pk=lot.pk).exists()
+
+
+def report_lots_q(roles: UserRoles) -> Q:
+    """Lots whose submitted quarterly reports a login reads (DOMAIN.md: the report is
+    published to the lot's owners): the lot's owners (an owner now of one of its
+    apartments) and those who see its money (lot_money_q: its MC, its councils, its
+    region's inspectors)."""
+    if not roles.authenticated:
+        return NOTHING
+    condition = lot_money_q(roles)
+    if roles.owns_apartments and roles.person is not None:
+        condition |= Q(
+            pk__in=Lot.objects.filter(
+                members__building__apartments__ownerships__person_id=roles.person.pk,
+                members__building__apartments__ownerships__until__isnull=True,
+            ).values("pk")
+        )
+    return condition
+
+
+def report_view_q(roles: UserRoles) -> Q:
+    """Quarterly reports a login reads (a filter over QuarterlyReport): the submitted ones
+    of the lots of ``report_lots_q``; a draft only to the staff of the MC that manages the
+    lot (its working material)."""
+    if not roles.authenticated:
+        return NOTHING
+    submitted = Q(
+        status="submitted", lot_id__in=Lot.objects.filter(report_lots_q(roles)).values("pk")
+    )
+    drafts = Q(status="draft", lot_id__in=Lot.objects.filter(report_q(roles)).values("pk"))
+    return submitted | drafts
