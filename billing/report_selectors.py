@@ -19,6 +19,7 @@ from billing.reports import (
     previous_quarter,
     quarter_end_deadline,
     quarter_of,
+    quarter_text,
 )
 from lots.models import Lot, LotStatus
 
@@ -53,6 +54,19 @@ def report_lot_for(user: Any, pk: int) -> Lot:
     return get_object_or_404(Lot.objects.filter(policies.report_lots_q(roles_of(user))), pk=pk)
 
 
+def published_reports(user: Any, lot: Lot, limit: int = 8) -> list[QuarterlyReport]:
+    """The lot's submitted reports the login reads: the latest version of each quarter,
+    newest quarter first (one query)."""
+    latest: dict[dt.date, QuarterlyReport] = {}
+    for report in (
+        QuarterlyReport.objects.filter(policies.report_view_q(roles_of(user)))
+        .filter(lot=lot, status=ReportStatus.SUBMITTED)
+        .order_by("-quarter", "-version")[: limit * 4]
+    ):
+        latest.setdefault(report.quarter, report)
+    return list(latest.values())[:limit]
+
+
 def quarter_versions(user: Any, lot: Lot, quarter: dt.date) -> list[QuarterlyReport]:
     """The versions of the lot's report of ``quarter`` the login reads, newest first."""
     return list(reports_visible_to(user).filter(lot=lot, quarter=quarter))
@@ -72,6 +86,14 @@ class QuarterStatus:
     overdue: bool
     days_left: int | None
     suspension: Suspension | None
+
+    @property
+    def name(self) -> str:
+        return quarter_text(self.quarter)
+
+    @property
+    def slug(self) -> str:
+        return quarter_slug(self.quarter)
 
     @property
     def state(self) -> str:
@@ -131,3 +153,19 @@ def lot_quarters(
 def suspensions_of(lot: Lot) -> QuerySet[Suspension]:
     return Suspension.objects.filter(lot=lot).order_by("-starts_on", "-pk")
 
+
+class BadQuarter(ValueError):
+    pass
+
+
+def quarter_slug(quarter: dt.date) -> str:
+    """A quarter in a URL: ``2026-Q4``."""
+    return f"{quarter.year}-Q{(quarter.month - 1) // 3 + 1}"
+
+
+def quarter_parse(text: str) -> dt.date:
+    """``2026-Q4`` → 1 October 2026 (BadQuarter otherwise)."""
+    year, sep, number = text.upper().partition("-Q")
+    if not sep or not year.isdigit() or len(year) != 4 or number not in {"1", "2", "3", "4"}:
+        raise BadQuarter(text)
+    return dt.date(int(year), 3 * (int(number) - 1) + 1, 1)

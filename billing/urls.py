@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from billing import revenue_views, views
+from billing import report_views, revenue_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -20,4 +20,16 @@ urlpatterns = [
     path("leases/<id:pk>/registration/", revenue_views.lease_registration, name="lease_register"),
     path("violations/", revenue_views.violations, name="violations"),
     path("inspection/months/", revenue_views.money_by_month, name="money_by_month"),
+    # quarterly reports: deadlines, a lot's report of a quarter, its forms, PDF, documents
+    path("reports/", report_views.reports, name="reports"),
+    path("lots/<id:pk>/reports/<str:quarter>/", report_views.report, name="report"),
+    path("reports/<id:pk>/expenses/", report_views.report_expenses, name="report_expenses"),
+    path("reports/<id:pk>/works/", report_views.report_works, name="report_works"),
+    path("reports/<id:pk>/submit/", report_views.report_submit_view, name="report_submit"),
+    path("reports/<id:pk>.pdf", report_views.report_pdf, name="report_pdf"),
+    path(
+        "reports/works/<id:pk>/document/",
+        report_views.report_work_document,
+        name="report_work_document",
+    ),
 ]

@@ -42,3 +42,39 @@ def tariff_now(lot: Any) -> Any:
     if lot is None or lot.pk is None:
         return None
     return tariff_in_force(lot.pk, month_start(timezone.localdate()))
+
+
+@register.filter
+def revenue_kind(value: str) -> str:
+    """The label of a kind of additional revenue."""
+    from billing.models import RevenueKind
+
+    return str(dict(RevenueKind.choices).get(value, value))
+
+
+@register.simple_tag(takes_context=True)
+def lot_reports(context: dict[str, Any], lot: Any) -> list[Any]:
+    """The lot's submitted quarterly reports the login reads (the latest version of each
+    quarter, newest first) for the lot page; [] without a login: one query."""
+    from billing.report_selectors import published_reports
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if lot is None or user is None or not user.is_authenticated:
+        return []
+    return published_reports(user, lot)
+
+
+@register.simple_tag
+def quarter_slug(quarter: Any) -> str:
+    from billing.report_selectors import quarter_slug as slug
+
+    return slug(quarter)
+
+
+@register.filter
+def quarter_name(quarter: Any) -> str:
+    """ "quarter 4 of 2026", in the reader's language."""
+    from billing.reports import quarter_text
+
+    return quarter_text(quarter)

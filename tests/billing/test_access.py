@@ -11,11 +11,14 @@ form: 400 for the MC's staff), whoever sends it.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
 from mening_uyim.demo import Cast
 from tests.access import ALL, LOGIN, Case, check
+from tests.billing.report_world import tk_draft, tk_submitted, tk_work
 from tests.billing.revenue_world import tk_contract, tk_lot, tk_revenue, tk_violation
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +31,13 @@ ROUTES = {
     "billing:lease_register",
     "billing:violations",
     "billing:money_by_month",
+    "billing:reports",
+    "billing:report",
+    "billing:report_expenses",
+    "billing:report_works",
+    "billing:report_submit",
+    "billing:report_pdf",
+    "billing:report_work_document",
 }
 
 OWNERS = {"owner": 404, "co_owner": 404, "neighbour": 404, "outsider": 404}
@@ -53,6 +63,17 @@ REGISTER = {
     "inspector": 403,
 }
 INSPECTORS = {"default": 404, "anonymous": LOGIN, "inspector": 200, "other_inspector": 200}
+# a lot's submitted quarterly reports: its owners (flat 12 of building A, flat 5 of B) and
+# those who see its money
+REPORT_READERS = {
+    **LOT_MONEY,
+    "owner": 200,
+    "co_owner": 200,
+    "neighbour": 200,
+    "mc_dispatcher": 200,
+}
+# the forms of a report: only the lot's MC director (a refused form: 400); anyone else 404
+REPORT_FORM = {"default": 404, "anonymous": LOGIN, "mc_director": 400}
 
 
 def _revenue_list(c: Cast) -> str:
@@ -98,6 +119,43 @@ CASES = [
         "post",
     ),
     Case("violations", _violations, INSPECTORS),
+    Case("report deadlines", lambda c: (tk_submitted(c), "/billing/reports/")[1], PAGE),
+    Case(
+        "a report",
+        lambda c: f"/billing/lots/{tk_lot(c).pk}/reports/{_slug(tk_submitted(c))}/",
+        REPORT_READERS,
+    ),
+    Case(
+        "start a report of a future quarter",
+        lambda c: f"/billing/lots/{tk_lot(c).pk}/reports/2099-Q1/",
+        REPORT_FORM,
+        "post",
+    ),
+    Case(
+        "expenses of a draft (not an amount)",
+        lambda c: f"/billing/reports/{tk_draft(c).pk}/expenses/",
+        REPORT_FORM,
+        "post",
+        {"repairs": "abc"},
+    ),
+    Case(
+        "a work of a draft (empty form)",
+        lambda c: f"/billing/reports/{tk_draft(c).pk}/works/",
+        REPORT_FORM,
+        "post",
+    ),
+    Case(
+        "submit a submitted report",
+        lambda c: f"/billing/reports/{tk_submitted(c).pk}/submit/",
+        REPORT_FORM,
+        "post",
+    ),
+    Case("a report's PDF", lambda c: f"/billing/reports/{tk_submitted(c).pk}.pdf", REPORT_READERS),
+    Case(
+        "a work's document",
+        lambda c: f"/billing/reports/works/{tk_work(c).pk}/document/",
+        REPORT_READERS,
+    ),
     Case("money by month", _months, INSPECTORS),
     Case(
         "money by month, a bad month",
@@ -105,6 +163,13 @@ CASES = [
         {**INSPECTORS, "inspector": 400, "other_inspector": 400},
     ),
 ]
+
+
+def _slug(report: Any) -> str:
+    from billing.report_selectors import quarter_slug
+
+    return quarter_slug(report.quarter)
+
 
 PAIRS = [(key, case) for case in CASES for key in ALL if case.expected_for(key) is not None]
 

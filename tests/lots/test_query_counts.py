@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 PINS = {
     "/lots/": 6,
-    "/lots/{lot}/": 16,  # 14, the tariff in force, and billing.policies deciding the link
+    "/lots/{lot}/": 17,  # 14, the tariff in force, billing.policies deciding the link, the reports
     "/lots/council/": 6,
     "/organizations/": 7,
     "/api/v1/lots/{lot}/": 11,
