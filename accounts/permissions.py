@@ -181,6 +181,12 @@ INSPECTOR_MODEL_PERMISSIONS = frozenset(
         # billing: payments and reconciliation flags, read-only (billing/payments/admin.py)
         "billing.view_providertransaction",
         "billing.view_reconciliationflag",
+        # billing: quarterly reports and suspensions, read-only (billing/report_admin.py)
+        "billing.view_quarterlyreport",
+        "billing.view_reportexpense",
+        "billing.view_reportwork",
+        "billing.view_suspension",
+        "billing.view_suspendedmonth",
         "mening_uyim.view_heartbeat",
         "django_celery_beat.view_periodictask",
         "django_celery_beat.view_intervalschedule",

@@ -308,4 +308,5 @@ class LeaseViolationAdmin(ReadOnlyRegionAdmin):
         return _link(obj.company)
 
 
+from billing import report_admin  # noqa: E402, F401 (registers its pages)
 from billing.payments import admin as payments_admin  # noqa: E402, F401 (registers its pages)
