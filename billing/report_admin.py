@@ -111,4 +111,3 @@ class SuspensionAdmin(ReadOnlyRegionAdmin):
     @admin.display(description=_("months skipped"), ordering="months_skipped")
     def skipped(self, obj: Any) -> int:
         return int(obj.months_skipped)
-

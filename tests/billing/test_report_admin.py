@@ -31,9 +31,7 @@ def world(cast: Cast) -> dict[str, Any]:
     Tashkent lot with this quarter's report submitted, the Samarkand one with its own."""
     national_inspector(cast)
     tk, sa = tk_lot(cast), sa_lot(cast)
-    Lot.objects.filter(pk__in=[tk.pk, sa.pk]).update(
-        created_at=timezone.now().replace(year=2020)
-    )
+    Lot.objects.filter(pk__in=[tk.pk, sa.pk]).update(created_at=timezone.now().replace(year=2020))
     enforce_quarterly_reports(as_of=timezone.localdate())
     report = tk_submitted(cast)
     rival = cast.users["rival_mc"]
