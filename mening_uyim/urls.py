@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny
 
 from accounts.api import MeView
 from billing import api as billing_api
-from billing import revenue_api
+from billing import report_api, revenue_api
 from billing.payments import views as payment_views
 from buildings import api as buildings_api
 from core.ids import IdConverter
@@ -83,6 +83,12 @@ api_v1 = [
     ),
     path("violations/", revenue_api.ViolationList.as_view(), name="violations"),
     path("inspection/months/", revenue_api.InspectionMonths.as_view(), name="inspection-months"),
+    # quarterly reports: the MCs' integrations file them, their readers read them
+    path("reports/", report_api.ReportList.as_view(), name="reports"),
+    path("reports/<id:pk>/", report_api.ReportDetail.as_view(), name="report"),
+    path("reports/<id:pk>/works/", report_api.ReportWorks.as_view(), name="report-works"),
+    path("reports/<id:pk>/submit/", report_api.ReportSubmit.as_view(), name="report-submit"),
+    path("reports/<id:pk>/versions/", report_api.ReportVersions.as_view(), name="report-versions"),
 ]
 
 urlpatterns = [
