@@ -55,7 +55,6 @@ from billing.reports import (
     quarter_text,
     report_draft,
     report_expense_set,
-    report_income_of,
     report_submit,
     report_totals,
     report_work_add,
@@ -271,13 +270,21 @@ class ReportDetailOut(ReportOut):
     class Meta(ReportOut.Meta):
         fields = [*ReportOut.Meta.fields, "income", "totals", "expenses", "works"]
 
+    def _totals(self, report: QuarterlyReport) -> dict[str, Any]:
+        # once per report: a draft's income is read from the ledger, and the totals hold it
+        # (report_totals reads report_income_of)
+        cache = self.context.setdefault("totals", {})
+        if report.pk not in cache:
+            cache[report.pk] = report_totals(report)
+        return cache[report.pk]
+
     @extend_schema_field(IncomeOut)
     def get_income(self, report: QuarterlyReport) -> Any:
-        return IncomeOut(report_income_of(report)).data
+        return IncomeOut(self._totals(report)["income"]).data
 
     @extend_schema_field(TotalsOut)
     def get_totals(self, report: QuarterlyReport) -> Any:
-        return TotalsOut(report_totals(report)).data
+        return TotalsOut(self._totals(report)).data
 
     @extend_schema_field(ExpenseOut(many=True))
     def get_expenses(self, report: QuarterlyReport) -> Any:
