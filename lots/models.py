@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
@@ -129,7 +130,8 @@ class LotStatusChange(models.Model):
         "territory.District", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     comment = models.TextField(_("comment"), blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    # when the change happened (lots.services lot_history_add: the moment of its event)
+    at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("status change")

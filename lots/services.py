@@ -161,7 +161,11 @@ def _actor(by: User | None) -> tuple[str, int | None]:
     return ("admin" if roles.superuser else ""), None
 
 
-def lot_history_add(*, lot: Lot, to: str, by: User | None, comment: str = "") -> LotStatusChange:
+def lot_history_add(
+    *, lot: Lot, to: str, by: User | None, comment: str = "", at: dt.datetime | None = None
+) -> LotStatusChange:
+    """A row of the lot's history, dated when the change happened (``at``: the moment of
+    the event that made it, such as an election's close; now by default)."""
     role, district = _actor(by)
     return LotStatusChange.objects.create(
         lot=lot,
@@ -171,12 +175,15 @@ def lot_history_add(*, lot: Lot, to: str, by: User | None, comment: str = "") ->
         by_role=role,
         by_district_id=district,
         comment=comment,
+        at=at or timezone.now(),
     )
 
 
-def lot_status_set(*, lot: Lot, to: LotStatus, by: User | None, comment: str = "") -> Lot:
+def lot_status_set(
+    *, lot: Lot, to: LotStatus, by: User | None, comment: str = "", at: dt.datetime | None = None
+) -> Lot:
     """Change a lot's status and keep the change in its history."""
-    lot_history_add(lot=lot, to=to, by=by, comment=comment)
+    lot_history_add(lot=lot, to=to, by=by, comment=comment, at=at)
     lot.status = to
     lot.save(update_fields=["status"])
     return lot
@@ -478,18 +485,27 @@ ELECTABLE = (LotStatus.APPROVED, LotStatus.REELECTION)
 
 
 @transaction.atomic
-def lot_election_begin(*, lot: Lot, by: User | None, comment: str = "") -> Lot:
+def lot_election_begin(
+    *, lot: Lot, by: User | None, comment: str = "", at: dt.datetime | None = None
+) -> Lot:
     """approved (or re-election) → election, re-checked under the lot's lock."""
     lot = _lock(lot)
     if lot.status not in ELECTABLE:
         raise LotError(MSG_NOT_ELECTABLE)
-    return lot_status_set(lot=lot, to=LotStatus.ELECTION, by=by, comment=comment)
+    return lot_status_set(lot=lot, to=LotStatus.ELECTION, by=by, comment=comment, at=at)
 
 
 @transaction.atomic
-def lot_manager_set(*, lot: Lot, company: ManagementCompany, by: User | None, comment: str) -> Lot:
+def lot_manager_set(
+    *,
+    lot: Lot,
+    company: ManagementCompany,
+    by: User | None,
+    comment: str,
+    at: dt.datetime | None = None,
+) -> Lot:
     """The elected (or appointed interim) company manages the lot and its buildings:
-    election → managed."""
+    election → managed, from ``at`` (the election's close or the appointment)."""
     lot = _lock(lot)
     if lot.status != LotStatus.ELECTION:
         raise LotError(MSG_NOT_IN_ELECTION)
@@ -497,4 +513,4 @@ def lot_manager_set(*, lot: Lot, company: ManagementCompany, by: User | None, co
     lot.save(update_fields=["manager"])
     ids = list(Building.objects.filter(lot_membership__lot=lot).values_list("pk", flat=True))
     buildings_manager_assign(building_ids=ids, company_id=company.pk)
-    return lot_status_set(lot=lot, to=LotStatus.MANAGED, by=by, comment=comment)
+    return lot_status_set(lot=lot, to=LotStatus.MANAGED, by=by, comment=comment, at=at)

@@ -171,7 +171,7 @@ def election_open(*, lot: Lot, by: User, at: dt.datetime | None = None) -> Elect
     if Election.objects.filter(lot=lot, status=ElectionStatus.OPEN).exists():
         raise VotingError(MSG_OPEN_ALREADY)
     try:
-        lot = lot_election_begin(lot=lot, by=by)
+        lot = lot_election_begin(lot=lot, by=by, at=at)
     except LotError as exc:
         raise VotingError(exc.message) from None
     electors = _electorate(lot)
@@ -370,6 +370,7 @@ def election_close(
             company=election.winner,
             by=by,
             comment=str(_("Elected by the owners (election #%(n)s).") % {"n": election.pk}),
+            at=at,
         )
     elif election.outcome == Outcome.RUNOFF:
         _runoff_open(election, leaders, at)
@@ -431,6 +432,7 @@ def interim_appoint(
         company=company,
         by=by,
         comment=str(_("Interim company appointed by the council: %(reason)s") % {"reason": reason}),
+        at=at,
     )
     return appointment
 
