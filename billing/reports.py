@@ -25,7 +25,15 @@ Chosen where DOMAIN.md is silent:
 - a suspension lifts when a report of its own quarter is submitted (any version); the
   lot stays suspended while another quarter's report is missing;
 - a suspension lifted before any of its months was accrued ends where it starts (it
-  covers no month) and stays recorded for the inspectors.
+  covers no month) and stays recorded for the inspectors; but one whose quarter turns out
+  to have a version submitted on time (a submission in flight while the job ran) and that
+  covers no month is withdrawn (deleted): the rule never applied to it;
+- the job locks each lot (one at a time, in id order) before it suspends it and checks
+  again under the lock, as ``report_submit`` locks the lot before it submits: a report
+  and a suspension of its quarter are never left open together.
+
+Issue 11 adds the warning before the deadline (``warn_report_deadlines``) and the MC's
+share of reports on time for its scorecard (``reports_on_time_percent``).
 """
 
 from __future__ import annotations
@@ -37,10 +45,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Membership, Notification, Person, Role
+from accounts.notifications import notify
 from accounts.permissions import roles_of
 from billing.models import (
     MAX_TIYIN,
@@ -62,6 +72,8 @@ from billing.models import (
 from billing.policies import may_file_report
 from core.periods import month_next
 from lots.models import Lot, LotStatus, LotStatusChange, ProgramItem
+from organizations.models import Scorecard
+from organizations.services import scorecard_reports_set
 
 TASHKENT = ZoneInfo("Asia/Tashkent")
 
@@ -85,6 +97,12 @@ SUSPENSION_REASON = _(
     "The quarterly report for %(quarter)s was not filed by %(deadline)s (Asia/Tashkent)."
 )
 QUARTER_TEXT = _("quarter %(number)s of %(year)s")
+MSG_DEADLINE_SUBJECT = _("Quarterly report due by %(deadline)s: lot %(lot)s")
+MSG_DEADLINE_BODY = _(
+    "The report on completed work of lot %(lot)s for %(quarter)s is not submitted yet. "
+    "Submit it by %(deadline)s (Asia/Tashkent): without it the lot's accrual is suspended "
+    "from %(month)s."
+)
 
 
 class ReportError(Exception):
@@ -383,12 +401,12 @@ def first_unaccrued_month(lot_id: int) -> dt.date | None:
     return month_next(max(months)) if months else None
 
 
-def _lift_filed(lot_id: int, at: dt.datetime) -> int:
+def _lift_filed(lot_id: int, at: dt.datetime) -> tuple[int, int]:
     """Lift the lot's open suspensions whose quarter now has a submitted report: each ends
-    at the first month not yet accrued (never on or before a skipped month)."""
-    filed = QuarterlyReport.objects.filter(lot_id=lot_id, status=ReportStatus.SUBMITTED).values(
-        "quarter"
-    )
+    at the first month not yet accrued (never on or before a skipped month). One whose
+    quarter has a version submitted on time and that covers no month is withdrawn
+    instead. Called with the lot locked. The numbers lifted and withdrawn."""
+    filed = QuarterlyReport.objects.filter(lot_id=lot_id, status=ReportStatus.SUBMITTED)
     open_ones = list(
         Suspension.objects.select_for_update()
         .filter(
@@ -396,19 +414,38 @@ def _lift_filed(lot_id: int, at: dt.datetime) -> int:
             report_quarter__isnull=False,
             lifted_at__isnull=True,
             ends_on__isnull=True,
-            report_quarter__in=filed,
+            report_quarter__in=filed.values("quarter"),
         )
         .order_by("pk")
     )
     if not open_ones:
-        return 0
+        return 0, 0
+    on_time = {
+        quarter
+        for quarter, first in filed.values("quarter")
+        .annotate(first=Min("submitted_at"))
+        .order_by()
+        .values_list("quarter", "first")
+        if first <= quarter_end_deadline(quarter)
+    }
+    covering = set(
+        SuspendedMonth.objects.filter(suspension__in=open_ones).values_list(
+            "suspension_id", flat=True
+        )
+    )
     first_open = first_unaccrued_month(lot_id)
+    lifted = withdrawn = 0
     for suspension in open_ones:
+        if suspension.report_quarter in on_time and suspension.pk not in covering:
+            suspension.delete()
+            withdrawn += 1
+            continue
         suspension.ends_on = max(suspension.starts_on, first_open or suspension.starts_on)
         suspension.lifted_at = at
         suspension.full_clean(validate_unique=False, validate_constraints=False)
         suspension.save(update_fields=["ends_on", "lifted_at"])
-    return len(open_ones)
+        lifted += 1
+    return lifted, withdrawn
 
 
 @transaction.atomic
@@ -427,6 +464,10 @@ def report_submit(
     report.full_clean(validate_unique=False)
     report.save(update_fields=["status", "submitted_at", "submitted_by", "income"])
     _lift_filed(report.lot_id, at)
+    if report.lot.manager_id is not None:
+        scorecards_reports_write(
+            company_ids=[report.lot.manager_id], as_of=timezone.localtime(at, TASHKENT).date()
+        )
     return report
 
 
@@ -435,6 +476,20 @@ def _owes(lot: Lot, quarter: dt.date, managed_since: dict[int, dt.datetime]) -> 
     (without a history row, the lot's creation is the earliest it can have been)."""
     since = managed_since.get(lot.pk, lot.created_at)
     return since < _day_start(next_quarter(quarter))
+
+
+def _managed_history(ids: list[int]) -> tuple[dict[int, dt.datetime], dict[int, dt.datetime]]:
+    """For each lot, its first and its latest change to ``managed`` (one query)."""
+    first: dict[int, dt.datetime] = {}
+    latest: dict[int, dt.datetime] = {}
+    for lot_id, when in (
+        LotStatusChange.objects.filter(lot_id__in=ids, to_status=LotStatus.MANAGED)
+        .order_by("lot_id", "at", "pk")
+        .values_list("lot_id", "at")
+    ):
+        first.setdefault(lot_id, when)
+        latest[lot_id] = when
+    return first, latest
 
 
 def _due_quarter(as_of: dt.date) -> dt.date:
@@ -447,26 +502,67 @@ def _due_quarter(as_of: dt.date) -> dt.date:
     return quarter
 
 
+def _suspend_locked(
+    *,
+    lot_id: int,
+    quarter: dt.date,
+    managed_since: dict[int, dt.datetime],
+    reason: str,
+    at: dt.datetime,
+) -> tuple[str, int]:
+    """Suspend one lot for the missing report of ``quarter``, the lot locked (as
+    ``report_submit`` locks it) and everything checked again under the lock: "suspended",
+    "already" (a suspension of the quarter exists) or "skipped" (filed on time meanwhile,
+    or no longer managed), and the number lifted: a report filed late lifts it at once."""
+    with transaction.atomic():
+        lot = (
+            Lot.objects.select_for_update()
+            .filter(pk=lot_id, status=LotStatus.MANAGED, manager__isnull=False)
+            .first()
+        )
+        if lot is None or not _owes(lot, quarter, managed_since):
+            return "skipped", 0
+        if QuarterlyReport.objects.filter(
+            lot_id=lot_id,
+            quarter=quarter,
+            status=ReportStatus.SUBMITTED,
+            submitted_at__lte=quarter_end_deadline(quarter),
+        ).exists():
+            return "skipped", 0
+        if Suspension.objects.filter(lot_id=lot_id, report_quarter=quarter).exists():
+            return "already", 0
+        try:
+            with transaction.atomic():
+                Suspension.objects.create(
+                    lot=lot,
+                    starts_on=next_quarter(quarter),
+                    ends_on=None,
+                    reason=reason,
+                    report_quarter=quarter,
+                    created_at=at,
+                )
+        except IntegrityError:  # made without the lot's lock (by hand, a migration)
+            return "already", 0
+        return "suspended", _lift_filed(lot_id, at)[0]
+
+
 def enforce_quarterly_reports(*, as_of: dt.date, at: dt.datetime | None = None) -> dict[str, Any]:
     """Suspension rule, DOMAIN.md: every managed lot that owes the report of a quarter
     whose deadline passed before ``as_of`` and had none submitted by the deadline is
     suspended from the first month after that quarter, once (a re-run is a no-op: one
     suspension per lot and quarter). Suspensions whose report has since been filed are
-    lifted."""
+    lifted. Each lot is locked, in id order and one at a time, before it is suspended or
+    lifted. Then the scorecards' share of reports on time is brought up to date
+    (``scorecards_reports_write``) for every company that manages a lot."""
     at = at or timezone.now()
     lots = list(Lot.objects.filter(status=LotStatus.MANAGED, manager__isnull=False).order_by("pk"))
     ids = [lot.pk for lot in lots]
-    managed_since: dict[int, dt.datetime] = {}
-    for lot_id, when in (
-        LotStatusChange.objects.filter(lot_id__in=ids, to_status=LotStatus.MANAGED)
-        .order_by("lot_id", "at")
-        .values_list("lot_id", "at")
-    ):
-        managed_since.setdefault(lot_id, when)
+    managed_since, managed_latest = _managed_history(ids)
     suspended: list[int] = []
-    already = 0
+    already = lifted = withdrawn = 0
     for quarter in [_due_quarter(as_of)]:
         deadline = quarter_end_deadline(quarter)
+        # a first look without locks: most lots filed on time or are suspended already
         on_time = set(
             QuarterlyReport.objects.filter(
                 lot_id__in=ids,
@@ -495,21 +591,14 @@ def enforce_quarterly_reports(*, as_of: dt.date, at: dt.datetime | None = None) 
             if lot.pk in existing:
                 already += 1
                 continue
-            try:
-                with transaction.atomic():
-                    Suspension.objects.create(
-                        lot=lot,
-                        starts_on=next_quarter(quarter),
-                        ends_on=None,
-                        reason=reason,
-                        report_quarter=quarter,
-                        created_at=at,
-                    )
-            except IntegrityError:  # a concurrent run created it
+            outcome, lifted_now = _suspend_locked(
+                lot_id=lot.pk, quarter=quarter, managed_since=managed_since, reason=reason, at=at
+            )
+            lifted += lifted_now
+            if outcome == "suspended":
+                suspended.append(lot.pk)
+            elif outcome == "already":
                 already += 1
-                continue
-            suspended.append(lot.pk)
-    lifted = 0
     for lot_id in (
         Suspension.objects.filter(
             lot_id__in=ids,
@@ -526,16 +615,221 @@ def enforce_quarterly_reports(*, as_of: dt.date, at: dt.datetime | None = None) 
                 )
             )
         )
+        .order_by("lot_id")
         .values_list("lot_id", flat=True)
         .distinct()
     ):
         with transaction.atomic():
             Lot.objects.select_for_update().filter(pk=lot_id).get()
-            lifted += _lift_filed(lot_id, at)
+            done = _lift_filed(lot_id, at)
+            lifted += done[0]
+            withdrawn += done[1]
+    percents = _on_time_percents(lots, managed_latest, as_of)
+    scorecards = _scorecards_apply(percents, everyone=True)
     return {
         "as_of": as_of.isoformat(),
         "checked_lots": len(lots),
         "suspended": suspended,
         "already_suspended": already,
         "lifted": lifted,
+        "withdrawn": withdrawn,
+        "scorecards_written": scorecards,
     }
+
+
+# --- the scorecard: the share of reports on time -------------------------------------------
+
+
+def _quarter_index(quarter: dt.date) -> int:
+    return quarter.year * 4 + (quarter.month - 1) // 3
+
+
+def _on_time_percents(
+    lots: list[Lot], since: dict[int, dt.datetime], as_of: dt.date
+) -> dict[int, int | None]:
+    """``reports_on_time_percent`` of every company managing one of ``lots`` (managed,
+    with their manager), ``since`` the start of each lot's management; one query."""
+    due = _due_quarter(as_of)
+    owed: dict[int, int] = {}
+    first_owed: dict[int, dt.date] = {}
+    company_of: dict[int, int] = {}
+    for lot in lots:
+        if lot.manager_id is None:
+            continue
+        start = quarter_of(timezone.localtime(since.get(lot.pk, lot.created_at), TASHKENT).date())
+        count = max(0, _quarter_index(due) - _quarter_index(start) + 1)
+        owed[lot.manager_id] = owed.get(lot.manager_id, 0) + count
+        if count:
+            first_owed[lot.pk] = start
+            company_of[lot.pk] = lot.manager_id
+    on_time = dict.fromkeys(owed, 0)
+    rows = (
+        QuarterlyReport.objects.filter(
+            lot_id__in=list(first_owed), status=ReportStatus.SUBMITTED, quarter__lte=due
+        )
+        .values("lot_id", "quarter")
+        .annotate(first=Min("submitted_at"))
+        .order_by()
+        .values_list("lot_id", "quarter", "first")
+    )
+    for lot_id, quarter, first in rows:
+        if quarter >= first_owed[lot_id] and first <= quarter_end_deadline(quarter):
+            on_time[company_of[lot_id]] += 1
+    return {
+        company: (200 * on_time[company] + n) // (2 * n) if n else None
+        for company, n in owed.items()
+    }
+
+
+def reports_on_time_percent(company_id: int, as_of: dt.date) -> int | None:
+    """The MC's scorecard figure (issue 11: "the share of reports filed on time"): over
+    the lots the company manages now, each quarter whose deadline passed before
+    ``as_of`` began and that the lot owed since the company began managing it, the
+    percent (rounded half up) of those reports with a version submitted by the deadline;
+    None when nothing was owed.
+
+    Chosen where the issue is silent: the lots' manager history is not modelled, so the
+    company's management of a lot starts at the lot's latest change to ``managed`` (a
+    re-election that ends in ``managed`` appoints its MC anew), or without a history row
+    at the lot's creation; a quarter is owed as for the suspension rule (managed before
+    it ended); a report filed late counts as not on time for good."""
+    lots = list(Lot.objects.filter(manager_id=company_id, status=LotStatus.MANAGED))
+    _first, latest = _managed_history([lot.pk for lot in lots])
+    return _on_time_percents(lots, latest, as_of).get(company_id)
+
+
+def _scorecards_apply(percents: dict[int, int | None], *, everyone: bool = False) -> int:
+    """Write the figures that changed (organizations.services); with ``everyone``, a
+    company missing from ``percents`` (it manages no lot now) has nothing owed. The
+    number of scorecards written."""
+    stored = dict(
+        Scorecard.objects.filter(company_id__in=list(percents)).values_list(
+            "company_id", "reports_on_time_percent"
+        )
+    )
+    changes = {c: p for c, p in percents.items() if stored.get(c) != p}
+    if everyone:
+        for company_id in (
+            Scorecard.objects.filter(reports_on_time_percent__isnull=False)
+            .exclude(company_id__in=list(percents))
+            .values_list("company_id", flat=True)
+        ):
+            changes[company_id] = None
+    for company_id in sorted(changes):
+        scorecard_reports_set(company_id=company_id, percent=changes[company_id])
+    return len(changes)
+
+
+def scorecards_reports_write(*, company_ids: list[int], as_of: dt.date) -> int:
+    """Bring the scorecards' ``reports_on_time_percent`` of these companies up to date
+    (after a report is submitted; the daily job does every company)."""
+    lots = list(
+        Lot.objects.filter(manager_id__in=company_ids, status=LotStatus.MANAGED).order_by("pk")
+    )
+    _first, latest = _managed_history([lot.pk for lot in lots])
+    percents: dict[int, int | None] = dict.fromkeys(company_ids)
+    percents.update(_on_time_percents(lots, latest, as_of))
+    return _scorecards_apply(percents)
+
+
+# --- the warning before the deadline -------------------------------------------------------
+
+
+def _warned_quarters(today: dt.date) -> list[dt.date]:
+    """The quarters (started by ``today``) whose deadline, grace days included, is today
+    or at most QUARTERLY_REPORT_WARNING_DAYS days ahead."""
+    quarters: list[dt.date] = []
+    quarter = quarter_of(today)
+    while True:
+        last_day = timezone.localtime(quarter_end_deadline(quarter), TASHKENT).date()
+        if last_day < today:
+            return quarters
+        if (last_day - today).days <= settings.QUARTERLY_REPORT_WARNING_DAYS:
+            quarters.append(quarter)
+        quarter = previous_quarter(quarter)
+
+
+def warn_report_deadlines(*, today: dt.date) -> dict[str, Any]:
+    """Issue 11: "The MC ... gets a warning 14 days before a deadline through the
+    notification interface". For every managed lot that owes the report of a quarter
+    whose deadline (``quarter_end_deadline``, grace days included) is at most
+    QUARTERLY_REPORT_WARNING_DAYS days after ``today`` and has no version of it submitted,
+    the directors and accountants of its MC are told (accounts.notifications), once per
+    person, lot and quarter (key ``report-deadline:<lot>:<quarter>``): a run each day of
+    the window, or twice a day, sends nothing twice, and a run that missed the first day
+    warns on the next. Nothing once the deadline has passed (the suspension rule then).
+
+    Chosen where the issue is silent: a person has no language of their own here, so the
+    message is written in the default language (as voting's notifications are)."""
+    quarters = _warned_quarters(today)
+    summary: dict[str, Any] = {
+        "today": today.isoformat(),
+        "quarters": [q.isoformat() for q in quarters],
+        "lots": [],
+        "notified": 0,
+    }
+    if not quarters:
+        return summary
+    lots = list(Lot.objects.filter(status=LotStatus.MANAGED, manager__isnull=False).order_by("pk"))
+    managed_since, _latest = _managed_history([lot.pk for lot in lots])
+    staff: dict[int, set[int]] = {}
+    for company_id, person_id in (
+        Membership.objects.active()
+        .filter(
+            role__in=[Role.MC_DIRECTOR, Role.MC_ACCOUNTANT],
+            organization_id__in={lot.manager_id for lot in lots},
+            user__is_active=True,
+            user__person__isnull=False,
+        )
+        .values_list("organization_id", "user__person__id")
+    ):
+        staff.setdefault(company_id, set()).add(person_id)
+    people = Person.objects.in_bulk({p for ps in staff.values() for p in ps})
+    channels = set(settings.NOTIFY_CHANNELS)
+    with translation.override(settings.LANGUAGE_CODE):
+        for quarter in quarters:
+            filed = set(
+                QuarterlyReport.objects.filter(
+                    lot_id__in=[lot.pk for lot in lots],
+                    quarter=quarter,
+                    status=ReportStatus.SUBMITTED,
+                ).values_list("lot_id", flat=True)
+            )
+            due = [
+                lot
+                for lot in lots
+                if lot.pk not in filed
+                and staff.get(lot.manager_id or 0)
+                and _owes(lot, quarter, managed_since)
+            ]
+            keys = {lot.pk: f"report-deadline:{lot.pk}:{quarter.isoformat()}" for lot in due}
+            told: dict[tuple[int, str], set[str]] = {}
+            for person_id, key, channel in Notification.objects.filter(
+                key__in=list(keys.values())
+            ).values_list("person_id", "key", "channel"):
+                told.setdefault((person_id, key), set()).add(channel)
+            deadline = timezone.localtime(quarter_end_deadline(quarter), TASHKENT)
+            for lot in due:
+                key = keys[lot.pk]
+                facts = {
+                    "lot": lot.code,
+                    "quarter": quarter_text(quarter),
+                    "deadline": f"{deadline:%d.%m.%Y %H:%M}",
+                    "month": f"{next_quarter(quarter):%m.%Y}",
+                }
+                made = 0
+                for person_id in sorted(staff[lot.manager_id or 0]):
+                    if channels <= told.get((person_id, key), set()):
+                        continue
+                    made += len(
+                        notify(
+                            person=people[person_id],
+                            key=key,
+                            subject=str(MSG_DEADLINE_SUBJECT % facts),
+                            body=str(MSG_DEADLINE_BODY % facts),
+                        )
+                    )
+                if made:
+                    summary["lots"].append(lot.pk)
+                    summary["notified"] += made
+    return summary

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from billing.accrual import accrual_lot_record, accrual_run_start
 from billing.leases import lease_violations_flag
-from billing.reports import enforce_quarterly_reports
+from billing.reports import enforce_quarterly_reports, warn_report_deadlines
 from core.periods import month_start
 
 
@@ -46,6 +46,14 @@ def enforce_quarterly_reports_task(today: str | None = None) -> dict[str, object
     report is missing past its deadline are suspended, once each; a re-run is a no-op."""
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     return enforce_quarterly_reports(as_of=day)
+
+
+@shared_task(name="billing.tasks.warn_report_deadlines")
+def warn_report_deadlines_task(today: str | None = None) -> dict[str, object]:
+    """The daily beat task of the warning before a report's deadline (billing.reports):
+    the MC's director and accountant are told once per lot and quarter."""
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    return warn_report_deadlines(today=day)
 
 
 @shared_task(name="billing.tasks.payments_reconcile")

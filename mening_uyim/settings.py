@@ -212,6 +212,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.enforce_quarterly_reports",
         "schedule": crontab(minute="10", hour="0"),
     },
+    # Issue 11: the MC's director and accountant are warned QUARTERLY_REPORT_WARNING_DAYS
+    # before a report's deadline (once per lot and quarter, however often it runs)
+    "warn-report-deadlines": {
+        "task": "billing.tasks.warn_report_deadlines",
+        "schedule": crontab(minute="0", hour="9"),
+    },
     # Issue 10 "Nightly reconciliation": yesterday's payments (Asia/Tashkent) against each
     # provider's statement; the differences become flags for the inspectors.
     "payments-reconcile": {
@@ -495,3 +501,8 @@ if LEASE_VIOLATION_AUTO_REMOVAL and not LEASE_VIOLATION_REMOVAL_INSPECTOR.strip(
 QUARTERLY_REPORT_GRACE_DAYS = env_int("QUARTERLY_REPORT_GRACE_DAYS", 0)
 if QUARTERLY_REPORT_GRACE_DAYS < 0:
     raise ConfigurationError("QUARTERLY_REPORT_GRACE_DAYS must be 0 or more")
+# Days before a report's deadline (grace days included) from which the MC's director and
+# accountant are warned that it is not submitted yet (issue 11).
+QUARTERLY_REPORT_WARNING_DAYS = env_int("QUARTERLY_REPORT_WARNING_DAYS", 14)
+if QUARTERLY_REPORT_WARNING_DAYS < 0:
+    raise ConfigurationError("QUARTERLY_REPORT_WARNING_DAYS must be 0 or more")

@@ -1,4 +1,5 @@
-"""State changes of the register: application, verification, removal."""
+"""State changes of the register: application, verification, removal; the figures other
+apps write into the scorecards (a read model, ARCHITECTURE.md "Layout")."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from accounts.models import MC_ROLES, Membership, Role, User
 from accounts.permissions import roles_of
 from accounts.services import membership_grant
 from core.money import TIYIN_PER_SOM
-from organizations.models import ManagementCompany, RegisterStatus, Removal
+from organizations.models import ManagementCompany, RegisterStatus, Removal, Scorecard
 from organizations.policies import may_verify
 
 MSG_TIN_TAKEN = _("A management company with this TIN is already in the register.")
@@ -107,3 +108,23 @@ def mc_remove(
     mc.status = RegisterStatus.REMOVED
     mc.save(update_fields=["status"])
     return removal
+
+
+@transaction.atomic
+def scorecard_reports_set(*, company_id: int, percent: int | None) -> Scorecard:
+    """The share of the company's quarterly reports filed on time (billing.reports
+    ``reports_on_time_percent``), None = nothing owed yet; written only when it changes."""
+    if percent is not None and not 0 <= percent <= 100:
+        raise ValidationError({"reports_on_time_percent": _("A percent is between 0 and 100.")})
+    try:
+        with transaction.atomic():
+            card, _created = Scorecard.objects.select_for_update().get_or_create(
+                company_id=company_id
+            )
+    except IntegrityError:  # created by a concurrent writer
+        card = Scorecard.objects.select_for_update().get(company_id=company_id)
+    if card.reports_on_time_percent != percent:
+        card.reports_on_time_percent = percent
+        card.full_clean()
+        card.save(update_fields=["reports_on_time_percent", "updated_at"])
+    return card
