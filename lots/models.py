@@ -167,7 +167,7 @@ class CouncilDecision(models.Model):
     decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     comment = models.TextField(_("comment"), blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("council decision")

@@ -277,7 +277,7 @@ def lot_building_move(*, building: Building, to_lot: Lot, by: User) -> None:
 
 
 @transaction.atomic
-def lot_propose(*, lot: Lot, by: User, comment: str = "") -> Lot:
+def lot_propose(*, lot: Lot, by: User, comment: str = "", at: dt.datetime | None = None) -> Lot:
     """draft → proposed, by the council of a district in the lot; opens an approval round.
     The lot rules are re-checked against the current rows (lot_rules_check)."""
     lot = _lock(lot)
@@ -287,11 +287,13 @@ def lot_propose(*, lot: Lot, by: User, comment: str = "") -> Lot:
     lot_rules_check(lot)
     lot.approval_round += 1
     lot.save(update_fields=["approval_round"])
-    return lot_status_set(lot=lot, to=LotStatus.PROPOSED, by=by, comment=comment)
+    return lot_status_set(lot=lot, to=LotStatus.PROPOSED, by=by, comment=comment, at=at)
 
 
 @transaction.atomic
-def lot_decide(*, lot: Lot, by: User, approve: bool, comment: str = "") -> Lot:
+def lot_decide(
+    *, lot: Lot, by: User, approve: bool, comment: str = "", at: dt.datetime | None = None
+) -> Lot:
     """A council approves or rejects a proposed lot and its program (DOMAIN.md "Approval").
 
     A lot spanning several districts is approved only when every involved council has
@@ -317,18 +319,19 @@ def lot_decide(*, lot: Lot, by: User, approve: bool, comment: str = "") -> Lot:
         decision=CouncilDecision.Decision.APPROVE if approve else CouncilDecision.Decision.REJECT,
         member=by,
         comment=comment,
+        at=at or timezone.now(),
     )
     if not approve:
-        return lot_status_set(lot=lot, to=LotStatus.DRAFT, by=by, comment=comment)
+        return lot_status_set(lot=lot, to=LotStatus.DRAFT, by=by, comment=comment, at=at)
     approved = set(
         CouncilDecision.objects.filter(
             lot=lot, approval_round=lot.approval_round, decision=CouncilDecision.Decision.APPROVE
         ).values_list("district_id", flat=True)
     )
     if lot_district_ids(lot) <= approved:
-        lot.approved_at = timezone.now()
+        lot.approved_at = at or timezone.now()
         lot.save(update_fields=["approved_at"])
-        return lot_status_set(lot=lot, to=LotStatus.APPROVED, by=by, comment=comment)
+        return lot_status_set(lot=lot, to=LotStatus.APPROVED, by=by, comment=comment, at=at)
     return lot
 
 

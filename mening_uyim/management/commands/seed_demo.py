@@ -15,6 +15,7 @@ from lots.models import Lot
 from mening_uyim.demo import PERSONAS, personas_ensure
 from mening_uyim.demo_billing import demo_billing_ensure
 from mening_uyim.demo_lots import demo_lots_ensure, demo_second_lot_ensure
+from mening_uyim.demo_reports import demo_reports_ensure
 from mening_uyim.demo_voting import (
     demo_election_ensure,
     demo_meetings_ensure,
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         demo_election_ensure(cast=cast, say=self._say)
         demo_meetings_ensure(cast=cast, say=self._say)
         demo_billing_ensure(cast=cast, say=self._say)
+        demo_reports_ensure(cast=cast, password=password, say=self._say)
         rows = [
             {"persona": s.key, "login": s.email, "phone": s.phone, "who": s.describe}
             for s in PERSONAS
