@@ -17,10 +17,13 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from billing.models import QuarterlyReport, ReportExpense, ReportStatus, ReportWork
+from billing.models.reports import MAX_TIYIN
 from billing.report_selectors import BadQuarter, quarter_parse, quarter_slug
 from billing.reports import (
+    MSG_AMOUNT_RANGE,
     MSG_DONE_NEEDS_DOCUMENT,
     MSG_FUTURE_QUARTER,
     MSG_SUBMITTED,
@@ -29,6 +32,7 @@ from billing.reports import (
     report_expense_set,
     report_submit,
 )
+from billing.revenue_forms import MSG_SOM_NEGATIVE
 from core.money import format_som
 from mening_uyim.demo import Cast
 from tests.access import snapshot
@@ -130,16 +134,16 @@ def test_a_submitted_report_refuses_every_form(client: Client, cast: Cast) -> No
 
 @pytest.mark.parametrize(
     ("amount", "message"),
-    [("-5", "cannot be negative"), ("10 000 000 000 001", "between 0 and")],
+    [("-5", MSG_SOM_NEGATIVE), ("10 000 000 000 001", MSG_AMOUNT_RANGE % {"max": MAX_TIYIN})],
 )
 def test_expenses_out_of_range_are_refused(
-    client: Client, cast: Cast, amount: str, message: str
+    client: Client, cast: Cast, amount: str, message: Any
 ) -> None:
     report = report_draft(lot=tk_lot(cast), quarter=_quarter(), by=cast.users["mc_director"])
     client.force_login(cast.users["mc_director"])
     response = client.post(f"/billing/reports/{report.pk}/expenses/", {"repairs": amount})
     assert response.status_code == 400
-    assert message in _text(response)
+    assert str(message) in _text(response)
     assert not ReportExpense.objects.exists()
 
 
@@ -166,7 +170,8 @@ def test_who_reads_may_not_file(client: Client, cast: Cast, key: str) -> None:
         )
     assert snapshot() == before
     # a draft is the MC's working material: the page shows no report yet
-    assert "No report has been filed" in _text(client.get(_page(cast)))
+    page = _text(client.get(_page(cast)))
+    assert gettext("No report has been filed for this quarter yet.") in page
 
 
 def test_the_owner_opens_the_published_report_from_the_lot_page(client: Client, cast: Cast) -> None:
@@ -186,7 +191,7 @@ def test_the_owner_opens_the_published_report_from_the_lot_page(client: Client, 
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="no pdftotext (poppler-utils)")
-@pytest.mark.parametrize(("lang", "words"), [("uz", "Xarajatlar"), ("ru", "Расходы")])
+@pytest.mark.parametrize(("lang", "words"), [("uz", "-chorak"), ("ru", "-й квартал")])
 def test_the_pdf_is_in_the_readers_language(
     client: Client, cast: Cast, tmp_path: Any, lang: str, words: str
 ) -> None:
