@@ -116,25 +116,6 @@ class TiyinField(serializers.Field):
         return int(value)
 
 
-def _inline_enum(choices: Any) -> dict[str, Any]:
-    # Inline, not a shared enum component: a report's and a work's ``status`` would each
-    # be in two components and collide with the project's other ``status`` enums, which
-    # only ENUM_NAME_OVERRIDES (settings) can name.
-    return {"allOf": [{"type": "string", "enum": list(choices.values)}]}
-
-
-@extend_schema_field(_inline_enum(ReportStatus))
-class ReportStatusField(serializers.ChoiceField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=ReportStatus.choices, **kwargs)
-
-
-@extend_schema_field(_inline_enum(WorkStatus))
-class WorkStatusField(serializers.ChoiceField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=WorkStatus.choices, **kwargs)
-
-
 def _quarter_field(**kwargs: Any) -> serializers.DateField:
     return serializers.DateField(
         input_formats=["%Y-%m-%d"],
@@ -151,7 +132,7 @@ class ReportOut(serializers.ModelSerializer[QuarterlyReport]):
     """A report as the lists show it."""
 
     lot = LotRef()
-    status = ReportStatusField(read_only=True)
+    status = serializers.ChoiceField(choices=ReportStatus.choices, read_only=True)
     quarter_name = serializers.SerializerMethodField()
     deadline = serializers.SerializerMethodField(
         help_text="the last moment the report is on time (Asia/Tashkent, grace days included)"
@@ -231,7 +212,7 @@ class ItemRef(serializers.ModelSerializer[ProgramItem]):
 
 class WorkOut(serializers.ModelSerializer[ReportWork]):
     item = ItemRef(allow_null=True, help_text="the program item; null for unplanned work")
-    status = WorkStatusField(read_only=True)
+    status = serializers.ChoiceField(choices=WorkStatus.choices, read_only=True)
     cost_som = SomField(source="cost_tiyin")
     document_url = serializers.SerializerMethodField(
         help_text="the document's download (the report page's link); null without one"
@@ -335,7 +316,7 @@ class ExpensesIn(serializers.Serializer):
 
 class WorkIn(serializers.Serializer):
     description = serializers.CharField(max_length=500)
-    status = WorkStatusField()
+    status = serializers.ChoiceField(choices=WorkStatus.choices)
     cost_tiyin = TiyinField()
     item = serializers.IntegerField(
         min_value=1,

@@ -332,6 +332,8 @@ SPECTACULAR_SETTINGS = {
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
     "ENUM_NAME_OVERRIDES": {
         "LotStatusEnum": "lots.models.LotStatus",
+        "ReportStatusEnum": "billing.models.ReportStatus",
+        "WorkStatusEnum": "billing.models.WorkStatus",
         "RegisterStatusEnum": "organizations.models.RegisterStatus",
         "ClassificationEnum": "buildings.models.Classification",
         "ElectionStatusEnum": "voting.models.ElectionStatus",
