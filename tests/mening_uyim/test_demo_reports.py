@@ -63,7 +63,9 @@ def test_seed_demo_gives_a_submitted_report_and_a_suspended_lot_once(
     report = QuarterlyReport.objects.get(lot=lot)
     assert report.quarter == report_quarter()
     assert report.status == "submitted"
+    assert report.submitted_at is not None
     assert report.submitted_at <= quarter_end_deadline(report.quarter)
+    assert report.income is not None
     assert report.income["accrued_tiyin"] > 0
     assert report.works.filter(status="done").exclude(document="").exists()
     assert not Suspension.objects.filter(lot=lot).exists()
