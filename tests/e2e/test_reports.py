@@ -13,18 +13,9 @@ import pytest
 
 from billing.models import QuarterlyReport, ReportStatus
 from tests.billing.revenue_world import PDF, tk_lot
-from tests.personas import PASSWORD
+from tests.e2e.test_revenue import SHOTS, _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-def _login(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url(f"{base}/")
 
 
 def _logout(page: Any, base: str) -> None:
