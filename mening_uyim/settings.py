@@ -508,3 +508,42 @@ if QUARTERLY_REPORT_GRACE_DAYS < 0:
 QUARTERLY_REPORT_WARNING_DAYS = env_int("QUARTERLY_REPORT_WARNING_DAYS", 14)
 if QUARTERLY_REPORT_WARNING_DAYS < 0:
     raise ConfigurationError("QUARTERLY_REPORT_WARNING_DAYS must be 0 or more")
+
+# Dispatch (DOMAIN.md "Dispatch (24-hour service) and appeals"): the response and
+# resolution deadline of each urgency, in minutes, counted from the ticket's filing.
+DISPATCH_DEADLINES_MINUTES = {
+    "emergency": (
+        env_int("DISPATCH_EMERGENCY_RESPONSE_MINUTES", 30),
+        env_int("DISPATCH_EMERGENCY_RESOLUTION_MINUTES", 24 * 60),
+    ),
+    "urgent": (
+        env_int("DISPATCH_URGENT_RESPONSE_MINUTES", 4 * 60),
+        env_int("DISPATCH_URGENT_RESOLUTION_MINUTES", 3 * 24 * 60),
+    ),
+    "normal": (
+        env_int("DISPATCH_NORMAL_RESPONSE_MINUTES", 24 * 60),
+        env_int("DISPATCH_NORMAL_RESOLUTION_MINUTES", 10 * 24 * 60),
+    ),
+}
+for _urgency, (_response, _resolution) in DISPATCH_DEADLINES_MINUTES.items():
+    if not 0 < _response <= _resolution:
+        raise ConfigurationError(
+            f"DISPATCH_{_urgency.upper()}_RESPONSE_MINUTES must be positive and at most"
+            f" DISPATCH_{_urgency.upper()}_RESOLUTION_MINUTES"
+        )
+# A new ticket of a building whose text is this similar (character trigrams, 0–100) to
+# an open ticket of the last DISPATCH_DUPLICATE_HOURS joins it as one incident.
+DISPATCH_DUPLICATE_HOURS = env_int("DISPATCH_DUPLICATE_HOURS", 24)
+DISPATCH_DUPLICATE_SIMILARITY = env_int("DISPATCH_DUPLICATE_SIMILARITY", 45)
+if DISPATCH_DUPLICATE_HOURS < 0 or not 0 < DISPATCH_DUPLICATE_SIMILARITY <= 100:
+    raise ConfigurationError(
+        "DISPATCH_DUPLICATE_HOURS must be 0 or more, DISPATCH_DUPLICATE_SIMILARITY 1 to 100"
+    )
+# Below this confidence (percent) the triage marks a ticket for the dispatcher's review.
+TRIAGE_REVIEW_BELOW_PERCENT = env_int("TRIAGE_REVIEW_BELOW_PERCENT", 60)
+if not 0 <= TRIAGE_REVIEW_BELOW_PERCENT <= 100:
+    raise ConfigurationError("TRIAGE_REVIEW_BELOW_PERCENT must be 0 to 100")
+# Days within which the inspection answers an owner's appeal about the MC.
+APPEAL_ANSWER_DAYS = env_int("APPEAL_ANSWER_DAYS", 15)
+if APPEAL_ANSWER_DAYS < 1:
+    raise ConfigurationError("APPEAL_ANSWER_DAYS must be 1 or more")

@@ -102,6 +102,7 @@ urlpatterns = [
     path("lots/", include("lots.urls")),
     path("voting/", include("voting.urls")),
     path("billing/", include("billing.urls")),
+    path("dispatch/", include("dispatch.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),

@@ -110,12 +110,7 @@ def mc_remove(
     return removal
 
 
-@transaction.atomic
-def scorecard_reports_set(*, company_id: int, percent: int | None) -> Scorecard:
-    """The share of the company's quarterly reports filed on time (billing.reports
-    ``reports_on_time_percent``), None = nothing owed yet; written only when it changes."""
-    if percent is not None and not 0 <= percent <= 100:
-        raise ValidationError({"reports_on_time_percent": _("A percent is between 0 and 100.")})
+def _scorecard_locked(company_id: int) -> Scorecard:
     try:
         with transaction.atomic():
             card, _created = Scorecard.objects.select_for_update().get_or_create(
@@ -123,6 +118,43 @@ def scorecard_reports_set(*, company_id: int, percent: int | None) -> Scorecard:
             )
     except IntegrityError:  # created by a concurrent writer
         card = Scorecard.objects.select_for_update().get(company_id=company_id)
+    return card
+
+
+@transaction.atomic
+def scorecard_dispatch_set(
+    *,
+    company_id: int,
+    deadlines_met_percent: int | None,
+    hours_to_resolve: int | None,
+    rating_tenths: int | None,
+) -> int:
+    """The dispatch figures of the company's scorecard (dispatch.scores: the share of
+    tickets resolved within their deadline, the median hours to resolve, the owners'
+    average rating in tenths of a star); None = no ticket to measure yet. Written only
+    when one changes; returns 1 if it did."""
+    card = _scorecard_locked(company_id)
+    figures = {
+        "deadlines_met_percent": deadlines_met_percent,
+        "hours_to_resolve": hours_to_resolve,
+        "rating_tenths": rating_tenths,
+    }
+    if all(getattr(card, k) == v for k, v in figures.items()):
+        return 0
+    for key, value in figures.items():
+        setattr(card, key, value)
+    card.full_clean()
+    card.save(update_fields=[*figures, "updated_at"])
+    return 1
+
+
+@transaction.atomic
+def scorecard_reports_set(*, company_id: int, percent: int | None) -> Scorecard:
+    """The share of the company's quarterly reports filed on time (billing.reports
+    ``reports_on_time_percent``), None = nothing owed yet; written only when it changes."""
+    if percent is not None and not 0 <= percent <= 100:
+        raise ValidationError({"reports_on_time_percent": _("A percent is between 0 and 100.")})
+    card = _scorecard_locked(company_id)
     if card.reports_on_time_percent != percent:
         card.reports_on_time_percent = percent
         card.full_clean()

@@ -27,6 +27,7 @@ PROJECT_APPS = (
     "organizations",
     "buildings",
     "lots",
+    "dispatch",
     "voting",
     "billing",
     "mening_uyim",
