@@ -112,12 +112,21 @@ def similarity_percent(a: str, b: str) -> int:
     return round(100 * len(x & y) / len(x | y)) if x | y else 0
 
 
-def _duplicate_of(building_id: int, text: str, at: dt.datetime) -> Ticket | None:
-    since = at - dt.timedelta(hours=settings.DISPATCH_DUPLICATE_HOURS)
+def _duplicate_of(ticket: Ticket) -> Ticket | None:
+    """The most similar open ticket of the building filed in the window before it."""
+    since = ticket.created_at - dt.timedelta(hours=settings.DISPATCH_DUPLICATE_HOURS)
+    text = ticket.text
     best: tuple[int, Ticket] | None = None
-    for other in Ticket.objects.filter(
-        building_id=building_id, status__in=OPEN_STATUSES, created_at__gte=since
-    ).order_by("-created_at")[:50]:
+    for other in (
+        Ticket.objects.filter(
+            building_id=ticket.building_id,
+            status__in=OPEN_STATUSES,
+            created_at__gte=since,
+            created_at__lte=ticket.created_at,
+        )
+        .exclude(pk=ticket.pk)
+        .order_by("-created_at")[:50]
+    ):
         score = similarity_percent(text, other.text)
         if score >= settings.DISPATCH_DUPLICATE_SIMILARITY and (best is None or score > best[0]):
             best = (score, other)
@@ -195,8 +204,8 @@ def ticket_file(
     for photo in photos or []:
         TicketPhoto.objects.create(ticket=ticket, image=photo)
     _event(ticket, TicketEvent.Kind.FILED, at, by, f"{category}/{urgency}")
-    original = _duplicate_of(building.pk, text, at)
-    if original is not None and original.pk != ticket.pk:
+    original = _duplicate_of(ticket)
+    if original is not None:
         _link(ticket, original, at)
     return ticket
 

@@ -218,6 +218,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.warn_report_deadlines",
         "schedule": crontab(minute="0", hour="9"),
     },
+    # DOMAIN.md "Dispatch": a breached deadline escalates the ticket to the inspectors
+    "dispatch-escalate-breaches": {
+        "task": "dispatch.tasks.escalate_breaches",
+        "schedule": crontab(minute="*/5"),
+    },
+    # the MCs' dispatch figures (share of deadlines met, time to resolve, rating)
+    "dispatch-scorecards": {
+        "task": "dispatch.tasks.scorecards",
+        "schedule": crontab(minute="40"),
+    },
     # Issue 10 "Nightly reconciliation": yesterday's payments (Asia/Tashkent) against each
     # provider's statement; the differences become flags for the inspectors.
     "payments-reconcile": {
