@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 SCALE ?= 0.05
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench install setup demo messages makemessages lock clean
+.PHONY: run test lint bench install setup demo messages makemessages lock clean triage-model
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -19,7 +19,15 @@ $(STAMP): requirements.lock
 
 install: $(STAMP)
 
-setup: install
+# The ticket triage model (dispatch/triage): trained from the labelled tickets, not committed;
+# rebuilt only when the data, the triage code or the installed packages are newer than it.
+TRIAGE_MODEL := var/triage/model.joblib
+$(TRIAGE_MODEL): $(STAMP) dispatch/data/tickets.jsonl $(wildcard dispatch/triage/*.py)
+	$(MANAGE) train_triage --json
+
+triage-model: $(TRIAGE_MODEL)
+
+setup: install $(TRIAGE_MODEL)
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) compile_translations
@@ -30,7 +38,7 @@ demo: setup
 run: demo
 	bin/serve-embedded
 
-test: install
+test: install $(TRIAGE_MODEL)
 	$(MANAGE) compile_translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 

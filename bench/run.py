@@ -26,6 +26,7 @@ from bench.accrual import billing_wipe  # noqa: E402
 from bench.ballots import CADASTRAL_PREFIX, ballots_detach  # noqa: E402
 from bench.ballots import bench_ballots as _bench_ballots  # noqa: E402
 from bench.payme import bench_payme as _bench_payme  # noqa: E402
+from bench.triage import bench_triage as _bench_triage  # noqa: E402
 
 OWNERS = 7000  # `ballots` alone: a lot of the minimum size
 OWNERS_SMALL = 300  # within `all` below scale 1 (keeps `make bench` short)
@@ -195,6 +196,12 @@ def bench_accrual(scale: float, seed: int) -> dict[str, Any]:
     return {"registry_apartments": national["apartments"], **_bench_accrual(scale, log)}
 
 
+def bench_triage(scale: float, seed: int) -> dict[str, Any]:
+    """The ticket triage model on the held-out tickets, trained on the training file only
+    (bench/triage.py); the data is fixed, so the scale and seed do not change it."""
+    return _bench_triage(log)
+
+
 BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     "lots": bench_lots,
     "generate": bench_generate,
@@ -203,6 +210,7 @@ BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     "ballots": bench_ballots,
     "payme": bench_payme,
     "accrual": bench_accrual,
+    "triage": bench_triage,
 }
 
 
