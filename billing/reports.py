@@ -32,15 +32,14 @@ Chosen where DOMAIN.md is silent:
   again under the lock, as ``report_submit`` locks the lot before it submits: a report
   and a suspension of its quarter are never left open together.
 
-Issue 11 adds the warning before the deadline (``warn_report_deadlines``) and the MC's
-share of reports on time for its scorecard (``reports_on_time_percent``).
+The quarters and their deadline are billing.quarters; the warning before the deadline
+and the MC's share of reports on time for its scorecard are billing.report_jobs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -49,8 +48,6 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, Notification, Person, Role
-from accounts.notifications import notify
 from accounts.permissions import roles_of
 from billing.models import (
     MAX_TIYIN,
@@ -70,12 +67,19 @@ from billing.models import (
     WorkStatus,
 )
 from billing.policies import may_file_report
+from billing.quarters import (
+    TASHKENT,
+    _day_start,
+    is_quarter_start,
+    next_quarter,
+    previous_quarter,
+    quarter_end_deadline,
+    quarter_months,
+    quarter_of,
+    quarter_text,
+)
 from core.periods import month_next
 from lots.models import Lot, LotStatus, LotStatusChange, ProgramItem
-from organizations.models import Scorecard
-from organizations.services import scorecard_reports_set
-
-TASHKENT = ZoneInfo("Asia/Tashkent")
 
 MSG_MAY_NOT_FILE = _(
     "Quarterly reports of a lot are filed by the director or the accountant of the "
@@ -96,63 +100,12 @@ MSG_DONE_NEEDS_DOCUMENT = _(
 SUSPENSION_REASON = _(
     "The quarterly report for %(quarter)s was not filed by %(deadline)s (Asia/Tashkent)."
 )
-QUARTER_TEXT = _("quarter %(number)s of %(year)s")
-MSG_DEADLINE_SUBJECT = _("Quarterly report due by %(deadline)s: lot %(lot)s")
-MSG_DEADLINE_BODY = _(
-    "The report on completed work of lot %(lot)s for %(quarter)s is not submitted yet. "
-    "Submit it by %(deadline)s (Asia/Tashkent): without it the lot's accrual is suspended "
-    "from %(month)s."
-)
 
 
 class ReportError(Exception):
     def __init__(self, message: Any) -> None:
         super().__init__(str(message))
         self.message = str(message)
-
-
-# --- quarters ------------------------------------------------------------------------------
-
-
-def quarter_of(day: dt.date) -> dt.date:
-    """The first day of the quarter of ``day``."""
-    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def next_quarter(quarter: dt.date) -> dt.date:
-    month = quarter.month + 3
-    return dt.date(quarter.year + (month > 12), (month - 1) % 12 + 1, 1)
-
-
-def previous_quarter(quarter: dt.date) -> dt.date:
-    month = quarter.month - 3
-    return dt.date(quarter.year - (month < 1), (month - 1) % 12 + 1, 1)
-
-
-def is_quarter_start(day: dt.date) -> bool:
-    return day.day == 1 and day.month in (1, 4, 7, 10)
-
-
-def quarter_months(quarter: dt.date) -> list[dt.date]:
-    first = quarter_of(quarter)
-    second = month_next(first)
-    return [first, second, month_next(second)]
-
-
-def quarter_text(quarter: dt.date) -> str:
-    return str(QUARTER_TEXT % {"number": (quarter.month - 1) // 3 + 1, "year": quarter.year})
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=TASHKENT)
-
-
-def quarter_end_deadline(quarter: dt.date) -> dt.datetime:
-    """The last moment a report of ``quarter`` is on time: the quarter's last day,
-    23:59:59.999999 Asia/Tashkent, plus QUARTERLY_REPORT_GRACE_DAYS."""
-    last_day = next_quarter(quarter_of(quarter)) - dt.timedelta(days=1)
-    end = dt.datetime.combine(last_day, dt.time.max, tzinfo=TASHKENT)
-    return end + dt.timedelta(days=settings.QUARTERLY_REPORT_GRACE_DAYS)
 
 
 # --- drafts --------------------------------------------------------------------------------
@@ -465,6 +418,8 @@ def report_submit(
     report.save(update_fields=["status", "submitted_at", "submitted_by", "income"])
     _lift_filed(report.lot_id, at)
     if report.lot.manager_id is not None:
+        from billing.report_jobs import scorecards_reports_write  # it reads this module
+
         scorecards_reports_write(
             company_ids=[report.lot.manager_id], as_of=timezone.localtime(at, TASHKENT).date()
         )
@@ -624,6 +579,8 @@ def enforce_quarterly_reports(*, as_of: dt.date, at: dt.datetime | None = None) 
             done = _lift_filed(lot_id, at)
             lifted += done[0]
             withdrawn += done[1]
+    from billing.report_jobs import _on_time_percents, _scorecards_apply  # they read this module
+
     percents = _on_time_percents(lots, managed_latest, as_of)
     scorecards = _scorecards_apply(percents, everyone=True)
     return {
@@ -635,201 +592,3 @@ def enforce_quarterly_reports(*, as_of: dt.date, at: dt.datetime | None = None) 
         "withdrawn": withdrawn,
         "scorecards_written": scorecards,
     }
-
-
-# --- the scorecard: the share of reports on time -------------------------------------------
-
-
-def _quarter_index(quarter: dt.date) -> int:
-    return quarter.year * 4 + (quarter.month - 1) // 3
-
-
-def _on_time_percents(
-    lots: list[Lot], since: dict[int, dt.datetime], as_of: dt.date
-) -> dict[int, int | None]:
-    """``reports_on_time_percent`` of every company managing one of ``lots`` (managed,
-    with their manager), ``since`` the start of each lot's management; one query."""
-    due = _due_quarter(as_of)
-    owed: dict[int, int] = {}
-    first_owed: dict[int, dt.date] = {}
-    company_of: dict[int, int] = {}
-    for lot in lots:
-        if lot.manager_id is None:
-            continue
-        start = quarter_of(timezone.localtime(since.get(lot.pk, lot.created_at), TASHKENT).date())
-        count = max(0, _quarter_index(due) - _quarter_index(start) + 1)
-        owed[lot.manager_id] = owed.get(lot.manager_id, 0) + count
-        if count:
-            first_owed[lot.pk] = start
-            company_of[lot.pk] = lot.manager_id
-    on_time = dict.fromkeys(owed, 0)
-    rows = (
-        QuarterlyReport.objects.filter(
-            lot_id__in=list(first_owed), status=ReportStatus.SUBMITTED, quarter__lte=due
-        )
-        .values("lot_id", "quarter")
-        .annotate(first=Min("submitted_at"))
-        .order_by()
-        .values_list("lot_id", "quarter", "first")
-    )
-    for lot_id, quarter, first in rows:
-        if quarter >= first_owed[lot_id] and first <= quarter_end_deadline(quarter):
-            on_time[company_of[lot_id]] += 1
-    return {
-        company: (200 * on_time[company] + n) // (2 * n) if n else None
-        for company, n in owed.items()
-    }
-
-
-def reports_on_time_percent(company_id: int, as_of: dt.date) -> int | None:
-    """The MC's scorecard figure (issue 11: "the share of reports filed on time"): over
-    the lots the company manages now, each quarter whose deadline passed before
-    ``as_of`` began and that the lot owed since the company began managing it, the
-    percent (rounded half up) of those reports with a version submitted by the deadline;
-    None when nothing was owed.
-
-    Chosen where the issue is silent: the lots' manager history is not modelled, so the
-    company's management of a lot starts at the lot's latest change to ``managed`` (a
-    re-election that ends in ``managed`` appoints its MC anew), or without a history row
-    at the lot's creation; a quarter is owed as for the suspension rule (managed before
-    it ended); a report filed late counts as not on time for good."""
-    lots = list(Lot.objects.filter(manager_id=company_id, status=LotStatus.MANAGED))
-    _first, latest = _managed_history([lot.pk for lot in lots])
-    return _on_time_percents(lots, latest, as_of).get(company_id)
-
-
-def _scorecards_apply(percents: dict[int, int | None], *, everyone: bool = False) -> int:
-    """Write the figures that changed (organizations.services); with ``everyone``, a
-    company missing from ``percents`` (it manages no lot now) has nothing owed. The
-    number of scorecards written."""
-    stored = dict(
-        Scorecard.objects.filter(company_id__in=list(percents)).values_list(
-            "company_id", "reports_on_time_percent"
-        )
-    )
-    changes = {c: p for c, p in percents.items() if stored.get(c) != p}
-    if everyone:
-        for company_id in (
-            Scorecard.objects.filter(reports_on_time_percent__isnull=False)
-            .exclude(company_id__in=list(percents))
-            .values_list("company_id", flat=True)
-        ):
-            changes[company_id] = None
-    for company_id in sorted(changes):
-        scorecard_reports_set(company_id=company_id, percent=changes[company_id])
-    return len(changes)
-
-
-def scorecards_reports_write(*, company_ids: list[int], as_of: dt.date) -> int:
-    """Bring the scorecards' ``reports_on_time_percent`` of these companies up to date
-    (after a report is submitted; the daily job does every company)."""
-    lots = list(
-        Lot.objects.filter(manager_id__in=company_ids, status=LotStatus.MANAGED).order_by("pk")
-    )
-    _first, latest = _managed_history([lot.pk for lot in lots])
-    percents: dict[int, int | None] = dict.fromkeys(company_ids)
-    percents.update(_on_time_percents(lots, latest, as_of))
-    return _scorecards_apply(percents)
-
-
-# --- the warning before the deadline -------------------------------------------------------
-
-
-def _warned_quarters(today: dt.date) -> list[dt.date]:
-    """The quarters (started by ``today``) whose deadline, grace days included, is today
-    or at most QUARTERLY_REPORT_WARNING_DAYS days ahead."""
-    quarters: list[dt.date] = []
-    quarter = quarter_of(today)
-    while True:
-        last_day = timezone.localtime(quarter_end_deadline(quarter), TASHKENT).date()
-        if last_day < today:
-            return quarters
-        if (last_day - today).days <= settings.QUARTERLY_REPORT_WARNING_DAYS:
-            quarters.append(quarter)
-        quarter = previous_quarter(quarter)
-
-
-def warn_report_deadlines(*, today: dt.date) -> dict[str, Any]:
-    """Issue 11: "The MC ... gets a warning 14 days before a deadline through the
-    notification interface". For every managed lot that owes the report of a quarter
-    whose deadline (``quarter_end_deadline``, grace days included) is at most
-    QUARTERLY_REPORT_WARNING_DAYS days after ``today`` and has no version of it submitted,
-    the directors and accountants of its MC are told (accounts.notifications), once per
-    person, lot and quarter (key ``report-deadline:<lot>:<quarter>``): a run each day of
-    the window, or twice a day, sends nothing twice, and a run that missed the first day
-    warns on the next. Nothing once the deadline has passed (the suspension rule then).
-
-    Chosen where the issue is silent: a person has no language of their own here, so the
-    message is written in the default language (as voting's notifications are)."""
-    quarters = _warned_quarters(today)
-    summary: dict[str, Any] = {
-        "today": today.isoformat(),
-        "quarters": [q.isoformat() for q in quarters],
-        "lots": [],
-        "notified": 0,
-    }
-    if not quarters:
-        return summary
-    lots = list(Lot.objects.filter(status=LotStatus.MANAGED, manager__isnull=False).order_by("pk"))
-    managed_since, _latest = _managed_history([lot.pk for lot in lots])
-    staff: dict[int, set[int]] = {}
-    for company_id, person_id in (
-        Membership.objects.active()
-        .filter(
-            role__in=[Role.MC_DIRECTOR, Role.MC_ACCOUNTANT],
-            organization_id__in={lot.manager_id for lot in lots},
-            user__is_active=True,
-            user__person__isnull=False,
-        )
-        .values_list("organization_id", "user__person__id")
-    ):
-        staff.setdefault(company_id, set()).add(person_id)
-    people = Person.objects.in_bulk({p for ps in staff.values() for p in ps})
-    channels = set(settings.NOTIFY_CHANNELS)
-    with translation.override(settings.LANGUAGE_CODE):
-        for quarter in quarters:
-            filed = set(
-                QuarterlyReport.objects.filter(
-                    lot_id__in=[lot.pk for lot in lots],
-                    quarter=quarter,
-                    status=ReportStatus.SUBMITTED,
-                ).values_list("lot_id", flat=True)
-            )
-            due = [
-                lot
-                for lot in lots
-                if lot.pk not in filed
-                and staff.get(lot.manager_id or 0)
-                and _owes(lot, quarter, managed_since)
-            ]
-            keys = {lot.pk: f"report-deadline:{lot.pk}:{quarter.isoformat()}" for lot in due}
-            told: dict[tuple[int, str], set[str]] = {}
-            for person_id, key, channel in Notification.objects.filter(
-                key__in=list(keys.values())
-            ).values_list("person_id", "key", "channel"):
-                told.setdefault((person_id, key), set()).add(channel)
-            deadline = timezone.localtime(quarter_end_deadline(quarter), TASHKENT)
-            for lot in due:
-                key = keys[lot.pk]
-                facts = {
-                    "lot": lot.code,
-                    "quarter": quarter_text(quarter),
-                    "deadline": f"{deadline:%d.%m.%Y %H:%M}",
-                    "month": f"{next_quarter(quarter):%m.%Y}",
-                }
-                made = 0
-                for person_id in sorted(staff[lot.manager_id or 0]):
-                    if channels <= told.get((person_id, key), set()):
-                        continue
-                    made += len(
-                        notify(
-                            person=people[person_id],
-                            key=key,
-                            subject=str(MSG_DEADLINE_SUBJECT % facts),
-                            body=str(MSG_DEADLINE_BODY % facts),
-                        )
-                    )
-                if made:
-                    summary["lots"].append(lot.pk)
-                    summary["notified"] += made
-    return summary

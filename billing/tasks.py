@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from billing.accrual import accrual_lot_record, accrual_run_start
 from billing.leases import lease_violations_flag
-from billing.reports import enforce_quarterly_reports, warn_report_deadlines
+from billing.report_jobs import warn_report_deadlines
+from billing.reports import enforce_quarterly_reports
 from core.periods import month_start
 
 

@@ -24,6 +24,7 @@ from django.urls import reverse
 from accounts.models import Notification, Person, Role, User
 from accounts.services import membership_grant
 from billing.models import QuarterlyReport, Suspension
+from billing.report_jobs import reports_on_time_percent, warn_report_deadlines
 from billing.reports import (
     TASHKENT,
     _due_quarter,
@@ -32,8 +33,6 @@ from billing.reports import (
     report_draft,
     report_expense_set,
     report_submit,
-    reports_on_time_percent,
-    warn_report_deadlines,
 )
 from lots.models import Lot, LotBuilding, LotStatus, LotStatusChange
 from organizations.models import Scorecard
