@@ -143,9 +143,14 @@ def _event(ticket: Ticket, kind: str, at: dt.datetime, by: Any, note: str = "") 
 def _triage(text: str) -> tuple[str, str, float, bool, str]:
     from dispatch.triage import triage  # the model loads on first use
 
-    result = triage(text)
-    review = result.needs_review or result.confidence * 100 < settings.TRIAGE_REVIEW_BELOW_PERCENT
-    return result.category, result.urgency, float(result.confidence), review, result.rule or ""
+    result = triage(text)  # needs_review below TRIAGE_REVIEW_BELOW
+    return (
+        result.category,
+        result.urgency,
+        float(result.confidence),
+        result.needs_review,
+        result.rule or "",
+    )
 
 
 @transaction.atomic

@@ -553,6 +553,9 @@ if DISPATCH_DUPLICATE_HOURS < 0 or not 0 < DISPATCH_DUPLICATE_SIMILARITY <= 100:
 TRIAGE_REVIEW_BELOW_PERCENT = env_int("TRIAGE_REVIEW_BELOW_PERCENT", 60)
 if not 0 <= TRIAGE_REVIEW_BELOW_PERCENT <= 100:
     raise ConfigurationError("TRIAGE_REVIEW_BELOW_PERCENT must be 0 to 100")
+TRIAGE_REVIEW_BELOW = TRIAGE_REVIEW_BELOW_PERCENT / 100  # as dispatch.triage reads it
+# where the triage model is built (`make`, `manage.py train_triage`) or trained on first use
+TRIAGE_MODEL_PATH = env_str("TRIAGE_MODEL_PATH", str(VAR_DIR / "triage" / "model.joblib"))
 # Days within which the inspection answers an owner's appeal about the MC.
 APPEAL_ANSWER_DAYS = env_int("APPEAL_ANSWER_DAYS", 15)
 if APPEAL_ANSWER_DAYS < 1:
