@@ -187,6 +187,11 @@ INSPECTOR_MODEL_PERMISSIONS = frozenset(
         "billing.view_reportwork",
         "billing.view_suspension",
         "billing.view_suspendedmonth",
+        # dispatch: read-only (dispatch/admin.py), scoped to the region
+        "dispatch.view_ticket",
+        "dispatch.view_ticketevent",
+        "dispatch.view_escalation",
+        "dispatch.view_appeal",
         "mening_uyim.view_heartbeat",
         "django_celery_beat.view_periodictask",
         "django_celery_beat.view_intervalschedule",
