@@ -15,6 +15,7 @@ from billing import report_api, revenue_api
 from billing.payments import views as payment_views
 from buildings import api as buildings_api
 from core.ids import IdConverter
+from dispatch import api as dispatch_api
 from lots import api as lots_api
 from mening_uyim.views import healthz, home
 from voting import api as voting_api
@@ -72,6 +73,9 @@ api_v1 = [
         name="apartment-receipt",
     ),
     path("lots/<id:pk>/tariffs/", billing_api.LotTariffs.as_view(), name="lot-tariffs"),
+    path("tickets/", dispatch_api.TicketList.as_view(), name="tickets"),
+    path("tickets/<id:pk>/", dispatch_api.TicketDetail.as_view(), name="ticket"),
+    path("dispatch/queue/", dispatch_api.Queue.as_view(), name="dispatch-queue"),
     path("revenue/", revenue_api.RevenueList.as_view(), name="revenue"),
     path("revenue/<id:pk>/", revenue_api.RevenueDetail.as_view(), name="revenue-detail"),
     path("leases/", revenue_api.LeaseList.as_view(), name="leases"),

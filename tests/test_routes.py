@@ -18,6 +18,7 @@ MATRICES = [
     "tests.billing.test_access",
     "tests.billing.test_api_access",
     "tests.dispatch.test_access",
+    "tests.dispatch.test_api",
 ]
 # Third-party route sets with their own tests: allauth's account pages and Django's admin
 # (the console's pages for the project's models are in the matrices above).
