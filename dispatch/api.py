@@ -69,7 +69,7 @@ class TicketIn(serializers.Serializer[Any]):
     caller = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class ErrorOut(serializers.Serializer[Any]):
+class TicketErrorOut(serializers.Serializer[Any]):
     detail = serializers.CharField()
 
 
@@ -89,7 +89,7 @@ class TicketList(generics.ListAPIView[Ticket]):
         _audience(self.request)
         return selectors.tickets_visible_to(self.request.user).order_by("-created_at", "-pk")
 
-    @extend_schema(request=TicketIn, responses={201: TicketOut, 400: ErrorOut})
+    @extend_schema(request=TicketIn, responses={201: TicketOut, 400: TicketErrorOut})
     def post(self, request: Request) -> Response:
         roles = roles_of(request.user)
         if not (roles.is_owner or policies.takes_calls(roles)):
