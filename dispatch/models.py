@@ -20,6 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TEXT_MAX = 4000
 
@@ -32,24 +33,24 @@ class Category(models.TextChoices):
     GAS = "gas", _("gas")
     ROOF = "roof", _("roof")
     CLEANING = "cleaning", _("cleaning")
-    OTHER = "other", _("other")
+    OTHER = "other", pgettext_lazy("ticket category", "other")
 
 
 class Urgency(models.TextChoices):
-    EMERGENCY = "emergency", _("emergency")
-    URGENT = "urgent", _("urgent")
-    NORMAL = "normal", _("normal")
+    EMERGENCY = "emergency", pgettext_lazy("ticket urgency", "emergency")
+    URGENT = "urgent", pgettext_lazy("ticket urgency", "urgent")
+    NORMAL = "normal", pgettext_lazy("ticket urgency", "normal")
 
 
 URGENCY_RANK = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.NORMAL: 2}
 
 
 class Status(models.TextChoices):
-    NEW = "new", _("new")
-    ASSIGNED = "assigned", _("assigned")
-    IN_PROGRESS = "in_progress", _("in progress")
-    RESOLVED = "resolved", _("resolved")
-    CLOSED = "closed", _("closed")
+    NEW = "new", pgettext_lazy("ticket status", "new")
+    ASSIGNED = "assigned", pgettext_lazy("ticket status", "assigned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("ticket status", "in progress")
+    RESOLVED = "resolved", pgettext_lazy("ticket status", "resolved")
+    CLOSED = "closed", pgettext_lazy("ticket status", "closed")
 
 
 OPEN_STATUSES = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS)
@@ -133,7 +134,7 @@ class Ticket(models.Model):
     resolution_due_at = models.DateTimeField(_("resolution due"))
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("ticket", "closed at"), null=True, blank=True)
     incident = models.ForeignKey(
         Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
     )

@@ -14,6 +14,7 @@ from lots.forming import lots_form
 from lots.models import Lot
 from mening_uyim.demo import PERSONAS, personas_ensure
 from mening_uyim.demo_billing import demo_billing_ensure
+from mening_uyim.demo_dispatch import demo_dispatch_ensure
 from mening_uyim.demo_lots import demo_lots_ensure, demo_second_lot_ensure
 from mening_uyim.demo_reports import demo_reports_ensure
 from mening_uyim.demo_voting import (
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         demo_meetings_ensure(cast=cast, say=self._say)
         demo_billing_ensure(cast=cast, say=self._say)
         demo_reports_ensure(cast=cast, password=password, say=self._say)
+        demo_dispatch_ensure(cast=cast, password=password, say=self._say)
         rows = [
             {"persona": s.key, "login": s.email, "phone": s.phone, "who": s.describe}
             for s in PERSONAS
