@@ -90,16 +90,18 @@ def _unsure(confidence: float = 0.0) -> Triage:
 def triage(text: str, *, model: triage_model.TriageModel | None = None) -> Triage:
     """The category and urgency of a ticket's text, and whether a dispatcher must review it.
 
-    Emergency rule (DOMAIN.md "Dispatch"): a phrase of rules.EMERGENCY_RULES makes the
-    ticket an emergency whatever the model says; it never lowers an urgency. The rule's
-    category replaces the model's only when the model is unsure. Text with no letters, or
+    Emergency (DOMAIN.md "Dispatch"): the binary emergency model at its cross-validated
+    cut-off (model.choose_threshold) decides emergency or not; a phrase of
+    rules.EMERGENCY_RULES makes the ticket an emergency whatever the model says, and never
+    lowers an urgency. The rule's category replaces the model's only when the model is
+    unsure. Text with no letters, or
     with no word the model has seen and an unsure model, is other/normal for review."""
     doc = views(text if isinstance(text, str) else "")
     if not doc.has_letters:
         return _unsure()
     model = model or get_model()
     threshold = review_below()
-    (categories,), (urgencies,) = model.proba([doc])
+    (categories,), (urgencies,), (emergency_score,) = model.scores([doc])
     category = max(categories, key=lambda k: categories[k])
     urgency = max(urgencies, key=lambda k: urgencies[k])
     category_confidence = categories[category]
@@ -107,6 +109,16 @@ def triage(text: str, *, model: triage_model.TriageModel | None = None) -> Triag
     rule = emergency_rule(doc)
     if rule is None and category_confidence < threshold and not model.knows(doc):
         return _unsure(min(category_confidence, urgency_confidence))
+    if emergency_score >= model.emergency_threshold:
+        # the recall-first emergency model decides emergency or not; when it raises a
+        # ticket the urgency model did not call one, its own (often low) probability is the
+        # confidence, so that a doubtful emergency is dispatched at once and still reviewed
+        if urgency != EMERGENCY:
+            urgency, urgency_confidence = EMERGENCY, emergency_score
+    elif urgency == EMERGENCY:
+        # below the cut-off (chosen for exactly this decision) the more likely of the others
+        urgency = max((u for u in urgencies if u != EMERGENCY), key=lambda k: urgencies[k])
+        urgency_confidence = urgencies[urgency]
     if rule is not None:
         urgency, urgency_confidence = EMERGENCY, 1.0
         if rule.category is not None and category_confidence < threshold:

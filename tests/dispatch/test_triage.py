@@ -49,6 +49,12 @@ class StubModel:
         urgs = {u: (self.p if u == self.urgency else rest) for u in URGENCIES}
         return [cats for _ in docs], [urgs for _ in docs]
 
+    emergency_threshold = 0.5
+
+    def scores(self, docs):
+        cats, urgs = self.proba(docs)
+        return cats, urgs, [u["emergency"] for u in urgs]
+
     def knows(self, doc) -> bool:
         return True
 
