@@ -31,6 +31,16 @@ def _macro_f1(pairs: list[tuple[str, str]], labels: tuple[str, ...]) -> float:
     return sum(scores) / len(scores)
 
 
+def _f1_by_label(pairs: list[tuple[str, str]], labels: tuple[str, ...]) -> dict[str, float]:
+    scores = {}
+    for label in labels:
+        tp = sum(1 for gold, got in pairs if gold == label and got == label)
+        wrong = sum(1 for gold, got in pairs if (gold == label) != (got == label))
+        if tp + wrong:
+            scores[label] = round(2 * tp / (2 * tp + wrong), 4)
+    return scores
+
+
 def bench_triage(
     say: Callable[[str], None], train_path: Path = TRAIN, heldout_path: Path = HELDOUT
 ) -> dict[str, Any]:
@@ -55,8 +65,11 @@ def bench_triage(
     got_em = sum(1 for _, got in urgencies if got == "emergency")
     hit_em = sum(1 for gold, got in urgencies if gold == got == "emergency")
     by_lang: dict[str, list[bool]] = {}
+    em_by_lang: dict[str, list[bool]] = {}
     for record, result in zip(heldout, results, strict=True):
         by_lang.setdefault(record.lang, []).append(record.category == result.category)
+        if record.urgency == "emergency":
+            em_by_lang.setdefault(record.lang, []).append(result.urgency == "emergency")
     return {
         "samples": len(heldout),
         "train_samples": len(records),
@@ -70,6 +83,10 @@ def bench_triage(
         "review_share": round(sum(t.needs_review for t in results) / len(heldout), 4),
         "category_accuracy_by_lang": {
             lang: round(sum(hits) / len(hits), 4) for lang, hits in sorted(by_lang.items())
+        },
+        "category_f1": _f1_by_label(categories, CATEGORIES),
+        "emergency_recall_by_lang": {
+            lang: round(sum(hits) / len(hits), 4) for lang, hits in sorted(em_by_lang.items())
         },
         "train_seconds": round(train_seconds, 3),
         "ms_per_ticket": round(1000 * seconds / len(heldout), 3),

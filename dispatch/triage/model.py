@@ -9,7 +9,7 @@ on the records sorted, so that two trainings on the same file give the same mode
 A third, binary model says emergency or not, with recall first (DOMAIN.md: an emergency
 must never be triaged lower): its class weights are balanced and its cut-off is low,
 chosen on the training data alone by cross-validation (``choose_threshold``): the highest
-cut-off with the best out-of-fold recall (the emergency rules counted in) whose precision
+cut-off with the best out-of-fold recall (of the model alone) whose precision
 stays at or above EMERGENCY_MIN_PRECISION. The held-out file plays no part.
 """
 
@@ -34,7 +34,6 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from dispatch.triage.labels import CATEGORIES, EMERGENCY, URGENCIES
 from dispatch.triage.normalize import Views, views
-from dispatch.triage.rules import emergency_rule
 
 FORMAT = 2  # bump when the saved object changes; an older file is retrained
 RANDOM_STATE = 0
@@ -239,9 +238,10 @@ def _cross_validated_threshold(
     x: sparse.csr_matrix, gold: np.ndarray, docs: Sequence[Views]
 ) -> float:
     """The emergency cut-off from out-of-fold probabilities on the training data (folds
-    fixed by RANDOM_STATE, alike texts kept together); a ticket an emergency rule flags
-    counts as flagged, as in ``triage``. Too few emergencies or non-emergencies to fold:
-    the default cut-off."""
+    fixed by RANDOM_STATE, alike texts kept together), the model alone: the emergency rules
+    were written with the training texts in view, so counting their hits here would make
+    the cut-off rise on a recall that new texts do not have. Too few emergencies or
+    non-emergencies to fold: the default cut-off."""
     positives = int(gold.sum())
     if min(positives, len(gold) - positives) < EMERGENCY_FOLDS:
         return DEFAULT_EMERGENCY_THRESHOLD
@@ -250,9 +250,7 @@ def _cross_validated_threshold(
     for train_rows, test_rows in folds.split(x, gold, _situations(docs)):
         classifier = _emergency_classifier().fit(x[train_rows], gold[train_rows])
         out_of_fold[test_rows] = _positive(classifier, x[test_rows])
-    flagged_by_rule = np.array([emergency_rule(doc) is not None for doc in docs])
-    scores = np.where(flagged_by_rule, 1.0, out_of_fold)
-    return float(choose_threshold(scores.tolist(), gold.tolist()))
+    return float(choose_threshold(out_of_fold.tolist(), gold.tolist()))
 
 
 def _rows(classifier: LogisticRegression, x: sparse.csr_matrix) -> list[dict[str, float]]:

@@ -27,8 +27,11 @@ _PERSON = (
     r"\b(?:odam|bola|ona|onam|ayol|erkak|buvi|bobo|[qk]o[sh]+ni|kishi|keksa|[qk]ariya|farzand"
     r"|ogl|[qk]iz|bor\b|люди|человек|реб|дет|дедушк|бабушк|женщин|мужчин|пожил|мам|мать|сосед"
     r"|people|someone|somebody|person|child|kid|mother|mom|father|dad|lady|man|woman|grand|baby"
-    r"|neighbou?r)"
+    r"|neighbou?r|nogiron|aravach|otam\b|otasi\b|dadam|akam|ukam|opam|singlim|[qk]izim"
+    r"|колясоч|инвалид|муж|сын|доч|пап|отец|wheelchair|husband|wife|son\b|daughter|disabled)"
 )
+# a lift, in the four languages
+_LIFT = r"(?:\blift|\belevator|лифт|\bkabina|кабин)"
 
 
 @dataclass(frozen=True)
@@ -70,15 +73,36 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             rf"\bgaz\w*\s+{_W2}isi?\b",
             rf"\bgaz\w*\s+{_W2}(?:sizib|sizyap|sizish|sizay|sizmo[qk]|sizgan)",
             r"\bgaz.{0,60}(?:vishil|shipit|шипит|hiss|zaharlan|отрав)",
-            r"(?:vishil|шипит|hiss|zaharlan|отрав).{0,60}\bgaz",
+            r"(?:vishil|шипит|shipit|hiss|zaharlan|отрав).{0,60}\bgaz",
+            r"\bgas\b.{0,60}\bhis+",
             # en: gas smell / smells of gas / gas leak / leaking gas
             rf"\bgas\s+{_W2}(?:smel|odou?r|leak|stink)",
             rf"\b(?:smel|odou?r|stink|reek)\w*\s+{_W2}gas\b",
             r"\bleak\w*\s+(?:of\s+)?gas\b",
             # ru: запах газа / пахнет газом / утечка газа / газом воняет (also typed in Latin)
             rf"\b(?:запах|пахн|воня|утечк|утечет|утекает)\w*\s+{_W2}газ",
-            rf"\bгаз\w*\s+{_W2}(?:пахн|воня|запах|утечк|утека|трав)",
+            rf"\bгаз\w*\s+{_W2}(?:пахн|воня|запах|утечк|утека|трав|нес[её]т|тян)",
             rf"\b(?:pa[hx]n|zapa[hx]|vonya|utech)\w*\s+{_W2}gaz",
+            # gas coming out, a detector going off, rotten eggs, a pipe hit, kolonka symptoms
+            r"\bgaz\s+(?:ham\s+)?chi[qk](?:yap|ayot|mo[qk]da|ib\s+tur)",
+            rf"\bgaz\w*\s+(?:truba|[qk]uvur)\w*\s+{_W2}(?:teshil|yoril|sin(?:ib|di|gan))",
+            rf"\bgas\s+{_W2}(?:leak|escap|coming\s+out|hiss)",
+            r"(?:gaz\w*\s+(?:datchi|signaliz|analiz|sensor)|газов\w*\s+(?:датчик|сигнализ|анализ)"
+            r"|датчик\w*\s+газа|газоанализ|gas\s+(?:alarm|detector|sensor))"
+            r".{0,60}(?:ovoz|chin[qk]ir|signal|pi[sh]|[qk]ichqir|сработ|пищ|орет|орёт|звен|гуд"
+            r"|beep|go(?:es|ing|ne)?\s+off|ring|sound|alarm|went\s+off)",
+            r"(?:сработ|пищ|\bbeep|went\s+off|chin[qk]ir)\w*.{0,40}(?:датчик\w*\s+газа|газов\w*\s+датчик"
+            r"|gas\s+(?:alarm|detector|sensor)|gaz\w*\s+datchi)",
+            r"\bтухл\w*\s+я[ий]ц|\brotten\s+eggs?|\b(?:chirigan|palagda)\s+tuxum",
+            r"\b(?:urib|urdi|urilib|врез|въех|сбил|снес|\bhit\b|crash|drove\s+into|ran\s+into)"
+            r".{0,40}(?:gaz\w*\s+(?:truba|[qk]uvur)|газов\w*\s+труб|gas\s+pipe)",
+            r"(?:gaz\w*\s+(?:truba|[qk]uvur)|газов\w*\s+труб|gas\s+pipe)\w*.{0,40}\b(?:urib|urdi|врез|въех"
+            r"|сбил|\bhit\b|crash)",
+            r"(?:kolonk|колонк|water\s+heater|geyser).{0,60}(?:bosh\w*\s+(?:\w+\s+)?aylan|kong\w*\s+ayn"
+            r"|голов\w*\s+(?:\w+\s+)?круж|тошн|угар|dizz|nause|headache|carbon\s+monox|\bugar)",
+            r"(?:bosh\w*\s+(?:\w+\s+)?aylan|kong\w*\s+ayn|голов\w*\s+(?:\w+\s+)?круж|тошн|dizz|nause|headache)"
+            r".{0,60}(?:kolonk|колонк|water\s+heater|geyser)",
+            rf"\b(?:нес[её]т|чую|чувствую|тянет)\s+{_W2}газ",
         ),
         unless=(
             r"\b[hx]id\w*\s+yo[qk]",
@@ -91,10 +115,18 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
         category="plumbing",
         patterns=(
             # uz: truba (quvur, stoyak) yorildi / portladi; suv otilyapti; suv bosdi; sharillab
-            rf"\b(?:truba|[qk]uvur|stoyak|batare|radiator)\w*\s+{_W3}(?:yoril|portla|lopn|prorv|uzil)",
+            rf"\b(?:truba|[qk]uvur|stoyak|batare|radiator|vodomer|jomrak|mufta)\w*\s+{_W3}(?:yoril|portla|lopn|prorv|uzil)",
             rf"\b(?:yoril|portla|teshib)\w*\s+{_W2}(?:truba|[qk]uvur|stoyak|batare|radiator)",
             r"\b(?:yu[qk]ori|tepa|shift|potolok|сверху|потолок)\w*\s+(?:\w+\s+){0,2}(?:suv|сув|вода|voda)\s+(?:\w+\s+)?(?:o[qk](?:ya|ib|mo)|tokil|kel(?:ya|mo)|tush(?:ya|mo)|ль|идет|идёт)",
             r"\b(?:shift|potolok)\w*dan\s+(?:\w+\s+)?(?:tokil|o[qk]ya)",
+            r"^(?=.*\bsuv).*\b(?:shift|potolok)\w*dan\s+(?:\w+\s+)?tush(?:ya|ib)",
+            r"\b(?:etaj|[qk]avat|xona|kvartira|podval|yertola|oshxona|hamma\s*yo[qk])\w*\s+suvda\b",
+            r"(?:вся|весь|вс[её]|квартир\w*|этаж\w*|подвал\w*|комнат\w*)\s+(?:\w+\s+)?в\s+воде\b",
+            r"\bтеч[её]т\s+(?:\w+\s+)?сильно|\bсильно\s+теч[её]т",
+            r"(?:труб|шланг|кран)\w*\s+(?:\w+\s+){0,3}(?:порвал|разорв|треснул)|\bразорв\w*\s+(?:\w+\s+){0,2}труб",
+            r"\bfull\s+of\s+water|\bwater\s+(?:\w+\s+)?(?:come|coming|comes)\s+(?:\w+\s+)?from\s+(?:the\s+)?(?:top|above|upstairs|ceiling)",
+            r"\bwater\b.{0,40}\b(?:on|onto|into)\s+(?:the\s+)?(?:electric\w*\s+)?(?:panel|switchboard|meter\s+box)",
+            r"\bвод\w*.{0,40}\b(?:в|на)\s+(?:электро)?щит|\b(?:shchit|shit)\w*\s+(?:\w+\s+){0,2}suv\s+(?:\w+\s+)?(?:tush|o[qk]|kir)",
             r"\bsuv\s+(?:!\s*)*(?:tepadan|yu[qk]oridan)",
             r"\b(?:suv|kipyat|[qk]aynok|[qk]aynoq|voda)\w*\s+(?:\w+\s+)?(?:otil|sharil|shari[qk]|fontan)",
             r"\bshari(?:l|[qk])",
@@ -106,6 +138,20 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             r"\bsuv\w*\s+(?:\w+\s+){0,2}(?:zina|podyezd|podezd|koridor)\w*\s*(?:ga|dan)?\s+(?:o[qk]|tush|chi[qk])",
             r"\b[qk]avat\w*\s+(?:ho|xo|[hx]o)l\b",
             r"\bpodval\w*\s+suvga\s+tol",
+            # water pouring in, standing ankle- or knee-deep, everything wet, the chandelier
+            rf"\bsuv\w*\s+{_W2}[qk]uyil",
+            rf"\b(?:shift|potolok|tepa|yu[qk]ori|lyustra)\w*dan\s+{_W2}suv\s+{_W2}(?:[qk]uyil|o[qk]ib|tush|kel)",
+            rf"\b(?:podval|yertola|lift|shaxta|podyezd|zina|xona|oshxona|kvartira)\w*\s+{_W2}suv(?:ga)?\s+tol",
+            r"\b(?:topi[qk]|tiza)\w*acha|по\s+щиколотк|по\s+колен|\bankle|\bknee",
+            r"\bham+a\s*yo[qk]\s+(?:\w+\s+)?(?:suv|hol\b)",
+            r"\blyustra\w*\s+{_W2}suv|люстр\w*.{0,30}вод|\bвод\w*.{0,30}люстр|\bchandelier".replace(
+                "{_W2}", _W2
+            ),
+            r"\bруч[ьеё]",
+            r"\bс\s+потолка\s+(?:\w+\s+)?(?:теч|беж|хлещ|ль)",
+            r"\bwater\b.{0,40}\b(?:coming|running|leaking)\s+(?:\w+\s+)?(?:from|through|down)\s+(?:the\s+)?"
+            r"(?:ceiling|above|upstairs|walls?|stairs|light)",
+            r"\bunder\s+water\b",
             # en: burst pipe; flooding; water everywhere; boiling water spraying
             r"\bburst",
             r"\bflo+d",
@@ -156,6 +202,12 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             rf"\bkuy(?:gan|ish|ayot|yap|ib)\w*\s+{_W2}[hx]id",
             rf"\b(?:shchit|shit|sim|simlar|rozetka|provod|kabel|schyotchik|hisoblagich)\w*\s+{_W2}yon(?:yap|ib|di|mo[qk])",
             r"iskr",
+            # crackling, smouldering or melting equipment; a live line down
+            r"(?:shchit|\bshit|rozetka|\bsim|kabel|provod|hisoblagich|schyotchik|transformator|vikluchatel|vyklyuchatel)"
+            r"\w*.{0,40}(?:chirsil|[qk]arsil|tuta(?:b|yap|yot|di)|\berib|\beridi|kuy(?:yap|ayot|ib\s+ket))",
+            r"\btuta(?:b\s+tur|yap|yot)",
+            rf"\bprovod\w*\s+{_W2}oborv|\boborv\w*\s+{_W2}provod",
+            rf"\b(?:sim|provod|kabel)\w*\s+{_W2}uzil\w*\s+{_W3}(?:yer|panjara|tush|yot)",
             # en: sparks / sparking / smoke / on fire / burning smell
             r"\bspark",
             r"\bsmok(?:e|ing)\b",
@@ -163,6 +215,9 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             rf"\bburn\w*\s+{_W2}(?:smel|odou?r|wire|cable|socket|outlet|panel|plastic)",
             rf"\b(?:smel|odou?r)\w*\s+{_W2}burn",
             r"\bmelt\w*\s+(?:\w+\s+)?(?:wire|cable|socket|outlet|plastic)",
+            r"\b(?:power\s+line|live\s+wire|cable|wire)s?\s+(?:\w+\s+){0,2}(?:down\b|fell|fal+en|lying|on\s+the\s+(?:ground|fence))",
+            r"(?:panel|switchboard|socket|outlet|meter\s+box|wires?)\b.{0,40}\b(?:crackl|bang|flash)",
+            r"\b(?:crackl|bang|flash)\w*.{0,40}(?:panel|switchboard|socket|outlet|meter\s+box|wires?)\b",
             # ru: искрит / искры / дым / задымление / пожар / запах гари / проводка горит
             r"искр",
             r"\b(?:за)?дым",
@@ -171,8 +226,18 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             r"\bгорел",
             r"\bзагорел",
             r"\bплав(?:ит|ят|ил|ятся|ится|лен)",
+            r"\b(?:пал[её]н|жж[её]н)",
+            r"\bрасплав",
+            r"(?:щит|розетк|сч[её]тчик|провод)\w*.{0,40}(?:бахн|хлоп|вспышк|трещ)",
+            r"(?:бахн|хлоп|вспышк)\w*.{0,40}(?:щит|розетк|сч[её]тчик|провод)",
+            rf"\bоборва\w*\s+{_W2}провод|\bпровод\w*\s+{_W2}(?:оборва|лежит\s+на|упал)",
             rf"\b(?:провод|проводк|щит|электрощит|розетк|кабел|счетчик|счётчик)\w*\s+{_W2}гор",
             rf"\bгор(?:ит|ят|ел)\s+{_W2}(?:провод|проводк|щит|электрощит|розетк|кабел|счетчик|счётчик)",
+        ),
+        unless=(
+            # bare wires with no sparks and no smoke: urgent, not an emergency
+            r"\buch[qk]un\s+yo[qk]|не\s+искр|\bno\s+sparks?|without\s+sparks?|\btutun\s+yo[qk]|нет\s+дыма"
+            r"|\bno\s+smoke",
         ),
     ),
     EmergencyRule(
@@ -182,8 +247,16 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             # uz: liftda qolib ketdi / liftda odam (bola) qamalib qoldi / lift to'xtadi, ichida onam
             rf"\blift(?:da|ning\s+ichida|\s+ichida)\s+{_W3}(?:[qk]ol|[qk]amal|[qk]ama|застр|zastr)",
             rf"\blift(?:da|\s+ichida)\s+{_W2}(?:odam|bola|kishi|[qk]ariya|ayol|erkak|buvi|bobo|[qk]o[sh]+ni)",
-            rf"^(?=.*(?:\blift|\belevator|лифт)).*(?:\bichida|\bichkarida|\binside|внутри|\bтам)\b.{{0,40}}{_PERSON}",
-            rf"^(?=.*(?:\blift|\belevator|лифт)).*{_PERSON}.{{0,40}}(?:\bichida|\bichkarida|\binside|внутри)",
+            rf"\bkabina\w*\s+{_W3}(?:{_PERSON}|[qk]amal|[qk]ol(?:ib|di|gan))",
+            rf"^(?=.*{_LIFT}).*\btiqil",
+            r"\bliftda(?:man|miz)\b|\bя\s+в\s+лифте|\b(?:i\s+am|i'm|im|we\s+are)\s+(?:\w+\s+)?in\s+(?:the\s+)?(?:lift|elevator)\b",
+            rf"\bлифт\w*\s+{_W2}(?:сорвал|упал|полетел|рухнул)|\b(?:lift|elevator)\s+{_W2}(?:fell|dropped|crashed|fal+ing)",
+            rf"\blift\w*\s+{_W2}(?:pastga\s+)?(?:[qk]ulab|uchib\s+ket|tushib\s+ket)",
+            rf"^(?=.*{_LIFT}).*(?:\bichida|\bichkarida|\binside|внутри|\bтам)\b.{{0,40}}{_PERSON}",
+            rf"^(?=.*{_LIFT}).*{_PERSON}.{{0,40}}(?:\bichida|\bichkarida|\binside|внутри)",
+            r"^(?=.*(?:\blift|\belevator)).*\bstuck\b.{0,30}\b(?:kids|children|people|someone|child|person|passengers|baby)",
+            rf"\bв\s+кабин\w*\s+{_W2}(?:человек|люди|реб|дет|муж|женщин|бабушк|дедушк|пассажир)",
+            rf"{_PERSON}\w*\s+(?:\w+\s+)?в\s+лифте",
             # en: stuck/trapped in the lift; the lift is stuck with people inside
             r"\b(?:stuck|trap+ed|locked|shut)\s+in(?:side)?\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:lift|elevator)",
             r"(?=.*\b(?:lift|elevator))\b(?:someone|somebody|people|person|child|kid|man|woman|grandm\w*|neighbou?r|passengers?)\b.{0,30}\b(?:stuck|trap+ed)",
@@ -197,6 +270,7 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             r"\b(?:nobody|no\s+one|noone)\b",
             r"\bichida\s+(?:\w+\s+)?hech\s+kim",
             r"никого",
+            r"\bпуст(?:ой|ая|ое)\b|\bempty\b|\bbosh\s+(?:turibdi|edi|lift|kabina)",
         ),
     ),
     EmergencyRule(
@@ -213,16 +287,35 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             r"\bchokib\s+(?:ket|[qk]ol)",
             r"\b[qk]iy[sh]ay",
             r"\bbalkon\w*\s+(?:\w+\s+)?devordan\s+ajral",
+            # a crack that grows, a slab sagging or moving, something about to come down
+            rf"\byori[qg]\w*\s+{_W2}(?:kattalash|kengay|osyap|ko?payap)",
+            rf"\b(?:devor|shift|plita|balkon|zina|poydevor|fundament|soyabon|kozirek|marsh)\w*\s+{_W3}darz",
+            rf"\b(?:shift|plita|soyabon|kozirek|balkon|potolok|marsh|zinapoya)\w*\s+{_W3}(?:egil|osil\w*\s+[qk]ol|[qk]imirla|[qk]iysh)",
+            r"\b[qk]ula(?:y\s+deb|shi\s+mumkin|b\s+ket)",
+            r"\btushib\s+ketishi\s+mumkin|\btushishi\s+mumkin|\btushay\s+deb|\bhozir\s+tushadi",
+            r"\byori[qg]\w*\s+or[qk]ali",
+            r"\b(?:может|могут)\s+(?:\w+\s+)?(?:упасть|рухнуть|обвалиться|выпасть|оторваться)",
+            r"(?:козыр|плит|балкон)\w*.{0,40}(?:тресн|висит|накренил)",
+            r"трещин\w*.{0,60}(?:раст[её]т|увелич|расшир)",
+            r"(?:zilzil|землетряс|earthquake).{0,60}(?:yori|трещ|crack)",
+            r"(?:yori|трещ|crack).{0,60}(?:zilzil|землетряс|earthquake)",
             # en: load-bearing wall; collapse; structural crack
             r"\bload\s*bearing",
             r"\bbearing\s+wal",
             r"\bcol+aps",
             r"\bstructural\w*\s+(?:\w+\s+)?(?:crack|damage|danger|failure)",
             r"\bfoundation\w*\s+(?:\w+\s+)?crack",
+            r"\bcracks?\b.{0,60}\b(?:grow|wider|widen|bigger|spread|getting)",
+            r"\b(?:balcon|ceiling|stair|canopy|slab|step|loggia)\w*.{0,40}\b(?:sag+ing|shak|wobbl|about\s+to\s+fall"
+            r"|could\s+fall|may\s+fall|going\s+to\s+fall|crumbl|cave\s+in|caving|sinking|crack\w*\s+and\s+hang|hanging\s+loose)",
+            r"\b(?:pieces?|chunks?|bits)\s+(?:of\s+(?!ice|snow)\w+\s+)?(?:\w+\s+)?(?:fal+(?:s|ing|en)?|fel+|drop\w*|fly\w*)\b",
             # ru: несущая стена; обрушение; обвал; рушится; трещина в стене; просела
             r"\bнесущ|\bnesush",
             r"\bобруш",
             r"\bобвал",
+            r"\bрух(?:нул|нет|ну|ает)",
+            r"(?:плит|потол|балкон|лестниц|пролет|пролёт|козыр|ступен)\w*.{0,40}(?:провис|трещит|шата|кача|кроши)",
+            r"(?:провис|трещит|шата|кача|кроши)\w*.{0,40}(?:плит|потол|балкон|лестниц|пролет|пролёт|козыр)",
             r"\bрушит",
             r"\bтрещин\w*\s+(?:\w+\s+){0,3}(?:стен|фундамент|перекрыт|несущ)",
             r"\btreshin.{0,30}(?:devor|sten)|(?:devor|sten)\w*\s+(?:\w+\s+){0,2}treshin",
@@ -230,6 +323,10 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             r"\b(?:стен|по\s+стене)\w*\s+(?:\w+\s+){0,3}трещин",
             r"\bпросел",
             r"\bотош[её]л\s+от\s+стен|\bотходит\s+от\s+стен",
+        ),
+        unless=(
+            # a hairline crack in the plaster of a wall that carries nothing: normal
+            r"\bmayda\s+yori|\bingichka|штукатур|hairline|не\s+несущ|not\s+load|kotarmaydigan|перегородк|partition",
         ),
     ),
     EmergencyRule(
@@ -240,14 +337,27 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             r"\b(?:muz|sosulk|сосул|tunuka|plitk|beton|gisht|kirpich|shifer|kozirek|balkon|лёд|лед)\w*\s+(?:\w+\s+){0,3}(?:tush(?!ma)|uchib|uchyap|[qk]ulab)",
             r"\b(?:beton|plitk|muz|sosulk|tunuka|gisht|kirpich)\w*\s+(?:\w+\s+)?(?:пада|упал)",
             r"\bshamol\w*\s+(?:\w+\s+){0,2}(?:tom|krovl|tunuka)\w*\s+(?:\w+\s+){0,2}(?:uz|uch|och)",
+            rf"\bfasad\w*\s+{_W3}(?:tush(?!ma)|uch(?:ib|yap)|[qk]ulab|kochib)",
+            r"^(?=.*(?:fasad|фасад|facade|\bwall|стен|devor))(?:.*)(?:penoplast|uteplitel|утеплител|insulation|izolyatsi)\w*.{0,40}(?:uch(?:ib|yap)|tush(?!ma)|лет|пада|отвал"
+            r"|fly|flying|fall)",
+            rf"\b(?:[qk]or|muz)\w*\s+{_W3}(?:sirpanib\s+(?:tush|ket)|siljib|kochib\s+tush)",
+            rf"\bmori\w*\s+{_W2}gisht",
             # en: ice (icicles, tiles, concrete, roof sheets) falling; tearing off the roof
             r"\b(?:ice|icicles?|tiles?|concrete|bricks?|sheets?|plaster|chunks)\s+(?:\w+\s+){0,1}(?:fal+ing|fel+|fal+s)\b",
             r"\b(?:fal+ing|fel+)\s+(?:of+|from)\s+(?:the\s+)?(?:roof|facade|balcony)",
             r"\btearing\s+(?:of+\s+)?(?:the\s+)?roof|\broof\s+(?:\w+\s+)?torn",
+            r"\b(?:rip|tear|blow)\w*\s+(?:\w+\s+){0,3}(?:roof|sheets?)\w*\s+off\b",
+            r"\b(?:slabs?|chunks?|pieces?|blocks?|lumps?)\s+of\s+(?:snow|ice|concrete|plaster|brick)\w*.{0,30}"
+            r"(?:fal+|fel+|slid|drop|com\w*\s+(?:off|down))",
+            r"\b(?:fal+|fel+|drop|slid)\w*\s+(?:\w+\s+)?(?:off|from)\s+(?:the\s+)?(?:roof|facade|chimney|balcon|building)",
+            r"\b(?:ice|icicles?|tiles?|concrete|bricks?|sheets?|plaster|chunks)\s+(?:\w+\s+)?(?:dropping|drop\s+from|flying)",
             # ru: с крыши падает лёд; сосульки падают; сорвало кровлю; с фасада падает плитка
             r"\b(?:пада|упал|сорвал|срыва|отвалива|разваливает|сорвало)\w*\s+(?:\w+\s+)?(?:л[её]д|льда|кровл|лист|плитк|бетон|кирпич|балкон|козыр|парапет|крыш|сосул|куск)",
             r"\b(?:л[её]д|льда|кровл|лист|плитк|бетон|кирпич|балкон|козыр|парапет|сосул)\w*\s+(?:\w+\s+)?(?:пада|упал|сорвал|срыва|отвалива|разваливает|упад)",
             r"\bс\s+(?:крыши|фасада|балкона|кровли)\s+(?:\w+\s+)?(?:пада|сорва|лет)",
+            rf"\b(?:глыб|пласт)\w*\s+{_W2}(?:снег|льд|л[её]д)",
+            rf"\bснег\w*\s+{_W2}(?:съезжа|сход|сполза|обрушил)|(?:съезжа|сход|сполза)\w*\s+{_W2}снег",
+            r"\bлет(?:ят|ит)\s+(?:\w+\s+)?(?:куск|лист|кирпич|плитк)",
         ),
     ),
     EmergencyRule(
@@ -257,11 +367,16 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             # heating (or the radiators) said to be off in the whole building
             # (uz: butun uyda isitish yo'q; ru: во всём доме нет отопления; en: whole building)
             r"^(?=.*(?:\bisit|\bisi[qk]lik|\botoplen|\bbatare|\bradiator|\bheat|отоплен|\bтепл|батаре))"
-            r"(?=.*(?:\byo[qk]\b|\bishlamay|\bo[cč]h?i[qk]|\bochib|\bsovu[qk]|\bsovib|\bberilmay|\bkelmay|\bsiz\b|isitishsiz|\bbez\b|\bno\b|\bnot\b|\bnone\b|\boff\b|\bcold\b|\bwithout\b|\bнет\b|\bбез\b|\bне\s+(?:работ|гре|да[её]т|дают|включ)|холод|отключ|ледян|\bmuzdek))"
-            r"(?=.*(?:\bbutun|\bbarcha\s+(?:uy|kvartir|xonadon)|\bham+a\s+(?:[qk]oshni|kvartir|xonadon)|\bwhole|\bentire|\bour\s+building|\bвесь\s+(?:дом|подъезд)|\bвс[её]м\s+(?:доме|подъезде)|\bвсему\s+дому|\bвсего\s+дома|\bвсех\s+квартир|\bполностью|\bв\s+доме\s+нет))",
+            r"(?=.*(?:\byo[qk]\b|\byu[qk]\b|\bishlamay|\bo[cč]h?i[qk]|\bochib|\bsovu[qk]|\bsovib|\bberilmay|\bkelmay|\bsiz\b|isitishsiz|\bbez\b|\bno\b|\bnot\b|\bnone\b|\boff\b|\bcold\b|\bwithout\b|\bнет\b|\bбез\b|\bне\s+(?:работ|гре|да[её]т|дают|включ)|холод|отключ|ледян|\bmuzdek))"
+            r"(?=.*(?:\bbutun|\bbarcha\s+(?:uy|kvartir|xonadon)|\bham+a\s+(?:[qk]oshni|kvartir|xonadon)|\bwhole|\bentire|\bour\s+building|\bвесь\s+(?:дом|подъезд)|\bвс[её]м\s+(?:доме|подъезде)|\bвсему\s+дому|\bвсего\s+дома|\bвсех\s+квартир|\bполностью|\bв\s+доме\s+нет|\bпо\s+всему\s+(?:дому|подъезду|стояку)|\bво\s+всех\s+квартирах|\bhamma\s*(?:xonadon|kvartira|uy)\w*da|\bbinoda))",
             # no heating at all, in winter (uz: qish, isitish yo'q; ru: зима, нет отопления)
             r"^(?=.*(?:\bisitish\s+yo[qk]|isitishsiz|\bisitish\s+(?:\w+\s+)?ochib|\botoplen\w*\s+yo[qk]|\bbez\s+otoplen|\bno\s+heat|\bwithout\s+heat|\bheating\s+(?:is\s+)?(?:off|gone)|отоплен\w*\s+(?:\w+\s+){0,3}нет|нет\s+(?:\w+\s+)?отоплен|без\s+(?:отоплен|тепл)|отключили\s+отоплен))"
             r"(?=.*(?:\bqish|\bkish\b|\bchil+a|\byanvar|\bdekabr|\bfevral|\bmoroz|\bmuzla|\bminus|\bзим|\bянвар|\bфеврал|\bдекабр|\bмороз|\bминус|\bмерзн|\bмёрзн|\bwinter|\bfreezing|\bjanuary|\bfebruary|\bdecember|\bbelow\s+zero))",
+            # the boiler house (or the heating main) stopped: every flat it feeds goes cold
+            r"(?:kotelna|котельн|[qk]ozonxona|boiler\s*(?:house|room)|teplotras|теплотрасс)\w*.{0,60}"
+            r"(?:toxta|ishlamay|avari|авари|встал|останов|не\s+работ|stop|broke|fail|down\b)",
+            r"(?:toxta|ishlamay|avari|авари|встал|останов|stop|broke|fail)\w*.{0,40}"
+            r"(?:kotelna|котельн|[qk]ozonxona|boiler\s*(?:house|room)|teplotras|теплотрасс)",
         ),
     ),
 )

@@ -185,6 +185,122 @@ def test_rule_sets_the_category_only_when_the_model_is_unsure(kind):
     assert unsure.needs_review  # the model did not say that category: a dispatcher checks
 
 
+# the broader pattern families: one phrase (or more) per family, written for the test
+RULE_FAMILY_CASES: list[tuple[str, str]] = [
+    # gas: coming out, a detector going off, rotten eggs, a pipe hit or holed, kolonka symptoms
+    ("gas_smell", "Plitadan gaz chiqyapti, yopolmayapmiz"),
+    ("gas_smell", "Gaz datchigi chinqiryapti oshxonada"),
+    ("gas_smell", "Сработал датчик газа на кухне"),
+    ("gas_smell", "The gas detector went off in the hall"),
+    ("gas_smell", "На площадке запах тухлых яиц"),
+    ("gas_smell", "It smells of rotten eggs near the meters"),
+    ("gas_smell", "Yuk mashinasi hovlidagi gaz quvurini urib ketdi"),
+    ("gas_smell", "Во дворе грузовик въехал в газовую трубу"),
+    ("gas_smell", "Gaz trubasi teshilib qolgan, 2-podyezd oldida"),
+    ("gas_smell", "Kolonkani yoqsam boshim aylanyapti"),
+    ("gas_smell", "От колонки голова кружится у всей семьи"),
+    ("gas_smell", "I get a headache every time the water heater runs"),
+    ("gas_smell", "В коридоре газом несёт"),
+    ("gas_smell", "The old gas pipe in the kitchen is hissing"),
+    # flooding: pouring, ankle-deep, everything wet, the chandelier, water into the switchboard
+    ("flooding", "Shiftdan suv quyilyapti, qo'shnilar uyda emas"),
+    ("flooding", "Oshxonada suv to'piqqacha"),
+    ("flooding", "Вода в подвале по колено"),
+    ("flooding", "Hammayoq suv, tepadan kelyapti"),
+    ("flooding", "Из люстры течёт вода"),
+    ("flooding", "С потолка бежит вода"),
+    ("flooding", "Water is coming through the ceiling light"),
+    ("flooding", "The whole ground floor is under water"),
+    ("flooding", "Vodomer yorilib ketdi"),
+    ("flooding", "Проснулись, вся квартира в воде"),
+    ("flooding", "Под раковиной труба порвалась"),
+    ("flooding", "Вода попала в электрощит на площадке"),
+    # sparking: crackling or smouldering equipment, a line down, a burnt smell, a bang
+    ("sparking_smoke", "Shchit chirsillayapti, qo'rqinchli"),
+    ("sparking_smoke", "Kabel tutab turibdi yerto'lada"),
+    ("sparking_smoke", "Elektr simi uzilib yerga tushib yotibdi"),
+    ("sparking_smoke", "A power line is down in the yard"),
+    ("sparking_smoke", "The meter box crackles and flashes"),
+    ("sparking_smoke", "В подъезде пахнет палёным"),
+    ("sparking_smoke", "Розетка расплавилась"),
+    ("sparking_smoke", "В щитке бахнуло"),
+    ("sparking_smoke", "Во дворе оборвался провод"),
+    # lift: a cabin with people, relatives, first person, stuck with kids, a falling cabin
+    ("lift_stuck", "Kabinada keksa ayol qolib ketdi"),
+    ("lift_stuck", "Liftda nogiron qo'shnimiz tiqilib qoldi"),
+    ("lift_stuck", "Men liftdaman, eshik ochilmayapti"),
+    ("lift_stuck", "Я в лифте, он не едет"),
+    ("lift_stuck", "I'm in the elevator and it stopped"),
+    ("lift_stuck", "The elevator is stuck with kids in it"),
+    ("lift_stuck", "Муж в лифте уже полчаса"),
+    ("lift_stuck", "В кабине женщина, лифт стоит"),
+    ("lift_stuck", "Кабина встала, внутри дети"),
+    ("lift_stuck", "Лифт сорвался и полетел вниз"),
+    ("lift_stuck", "The lift dropped two floors"),
+    # structure: a growing crack, sagging slabs, about to fall, an earthquake
+    ("structural_crack", "Devordagi yoriq kattalashyapti"),
+    ("structural_crack", "Balkon plitasi egilib qoldi"),
+    ("structural_crack", "Podyezd soyabonida darz ketdi"),
+    ("structural_crack", "Lodjiya romi tushib ketishi mumkin"),
+    ("structural_crack", "Zilziladan keyin devorda yoriq"),
+    ("structural_crack", "Балкон соседа рухнул"),
+    ("structural_crack", "Потолочная плита провисла"),
+    ("structural_crack", "Лестница шатается"),
+    ("structural_crack", "Козырёк треснул и висит"),
+    ("structural_crack", "Трещина на фасаде растёт"),
+    ("structural_crack", "The crack in the wall is getting wider"),
+    ("structural_crack", "The balcony is about to fall"),
+    ("structural_crack", "Pieces of the balcony fall down"),
+    # falling: facade, insulation, snow sliding, chimney bricks, roof sheets torn off
+    ("falling_debris", "Fasaddan bo'laklar tushyapti"),
+    ("falling_debris", "Fasad penoplasti shamolda uchib ketyapti"),
+    ("falling_debris", "Tomdagi qor sirpanib tushdi"),
+    ("falling_debris", "Mo'ridan g'isht tushdi"),
+    ("falling_debris", "Глыбы льда на краю крыши"),
+    ("falling_debris", "С крыши съезжает снег на людей"),
+    ("falling_debris", "Во дворе летят листы железа"),
+    ("falling_debris", "Slabs of snow slide off the roof"),
+    ("falling_debris", "The wind is blowing the roof sheets off"),
+    # heating: the boiler house stopped; a whole building, in other words
+    ("no_heating_building", "Qozonxona to'xtab qoldi"),
+    ("no_heating_building", "Котельная встала ночью"),
+    ("no_heating_building", "The boiler house broke down"),
+    ("no_heating_building", "Отопления нет по всему дому"),
+    ("no_heating_building", "Бутун бинода иссиклик йук"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), RULE_FAMILY_CASES)
+def test_every_rule_family_fires(kind, text):
+    rule = emergency_rule(views(text))
+    assert rule is not None, text
+    assert rule.kind == kind, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Podyezdda simlar osilib turibdi, uchqun yo'q",
+        "Голые провода в подъезде, не искрят",
+        "Bare wires on the landing, no sparks",
+        "Lift bo'sh turibdi, ishlamayapti",
+        "Лифт пустой, стоит на первом",
+        "The lift is empty but stuck on the 3rd floor",
+        "Peregorodkada mayda yoriq, yuk ko'tarmaydigan devor",
+        "Трещина в штукатурке на перегородке",
+        "A hairline crack in the plaster",
+        "Insulation on the basement pipes is coming loose",
+        "Gaz quvuri devordan chiqib ketgan, osilib turibdi",
+        "Gaz trubasi qulf qutisi ochiq",
+        "Душ шланги ёрилган",
+        "Podyezd zinalari muzlab qolgan, sirpanchiq",
+        "A small piece of roofing felt came off",
+    ],
+)
+def test_no_rule_fires_on_the_families_near_misses(text):
+    assert emergency_rule(views(text)) is None
+
+
 @pytest.mark.parametrize(
     "text",
     [
