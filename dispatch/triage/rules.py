@@ -198,7 +198,7 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             r"\buch[qk]un",
             r"\btutun",
             r"\byon[gq]in",
-            r"\bolov\b",
+            r"\bolov\b(?!\s+(?:\w+\s+)?(?:kichkina|kichik|past|zaif|yonmay))",  # not a gas flame
             rf"\bkuy(?:gan|ish|ayot|yap|ib)\w*\s+{_W2}[hx]id",
             rf"\b(?:shchit|shit|sim|simlar|rozetka|provod|kabel|schyotchik|hisoblagich)\w*\s+{_W2}yon(?:yap|ib|di|mo[qk])",
             r"iskr",
