@@ -16,3 +16,20 @@ class NotFoundOutsideScope(admin.ModelAdmin):
         self, request: HttpRequest, opts: Any, object_id: str
     ) -> Any:
         raise Http404
+
+
+class ReadOnly:
+    """Nothing is added, changed or deleted through the console, by anyone: the rows are
+    written by services that check their rules (or are append-only). No bulk action is
+    offered, not even Django's "delete selected"; a POST is refused (403)."""
+
+    actions: Any = None
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_scoping import NotFoundOutsideScope
+from accounts.admin_scoping import NotFoundOutsideScope, ReadOnly
 from accounts.permissions import UserRoles, roles_of
 from billing import policies
 from billing.models import (
@@ -42,21 +42,6 @@ from buildings.admin import RegionScopedAdmin
 from core.money import format_som
 
 # --- shared parts --------------------------------------------------------------------------
-
-
-class ReadOnly:
-    """Nothing is added, changed or deleted, by anyone (see the module docstring)."""
-
-    actions: Any = None  # no bulk action, not even Django's "delete selected"
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class PolicyScopedAdmin(ReadOnly, NotFoundOutsideScope):

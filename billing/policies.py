@@ -213,8 +213,8 @@ def report_lots_q(roles: UserRoles) -> Q:
 
 def report_view_q(roles: UserRoles) -> Q:
     """Quarterly reports a login reads (a filter over QuarterlyReport): the submitted ones
-    of the lots of ``report_lots_q``; a draft only to the staff of the MC that manages the
-    lot (its working material)."""
+    of the lots of ``report_lots_q``; a draft only to those who file it (``report_q``: the
+    director or the accountant of the MC that manages the lot; its working material)."""
     if not roles.authenticated:
         return NOTHING
     submitted = Q(

@@ -150,6 +150,24 @@ def lot_quarters(
     return rows
 
 
+def deadline_lots(user: Any) -> QuerySet[Lot]:
+    """Managed lots on the login's deadlines page: those whose money it sees (its MC's,
+    its council's, its region's)."""
+    return (
+        Lot.objects.filter(policies.lot_money_q(roles_of(user)), status=LotStatus.MANAGED)
+        .select_related("manager")
+        .order_by("code")
+    )
+
+
+def open_suspensions(lots: list[Lot]) -> QuerySet[Suspension]:
+    return (
+        Suspension.objects.filter(lot__in=[lot.pk for lot in lots], ends_on__isnull=True)
+        .select_related("lot")
+        .order_by("lot__code", "-starts_on")
+    )
+
+
 def suspensions_of(lot: Lot) -> QuerySet[Suspension]:
     return Suspension.objects.filter(lot=lot).order_by("-starts_on", "-pk")
 

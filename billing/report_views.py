@@ -27,9 +27,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import roles_of
-from billing import policies
 from billing import report_selectors as selectors
-from billing.models import QuarterlyReport, ReportStatus, Suspension
+from billing.models import QuarterlyReport, ReportStatus
 from billing.report_forms import ExpensesForm, WorkForm
 from billing.reports import (
     ReportError,
@@ -44,7 +43,7 @@ from billing.reports import (
     report_work_add,
 )
 from billing.revenue_selectors import revenue_page_visible
-from lots.models import Lot, LotStatus, ProgramItem
+from lots.models import Lot, ProgramItem
 from voting.pdf import pdf_response
 
 LANGUAGES = ("uz", "ru")
@@ -59,20 +58,10 @@ def reports(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
     if not revenue_page_visible(roles):
         raise Http404
-    lots = (
-        Lot.objects.filter(policies.lot_money_q(roles), status=LotStatus.MANAGED)
-        .select_related("manager")
-        .order_by("code")
-    )
+    lots = selectors.deadline_lots(request.user)
     page = Paginator(lots, LOTS_PER_PAGE).get_page(request.GET.get("page"))
     rows = selectors.lot_quarters(list(page.object_list))
-    open_suspensions = (
-        Suspension.objects.filter(
-            lot__in=[lot.pk for lot in page.object_list], ends_on__isnull=True
-        )
-        .select_related("lot")
-        .order_by("lot__code", "-starts_on")
-    )
+    open_suspensions = selectors.open_suspensions(list(page.object_list))
     context = {
         "page": page,
         "rows": rows,

@@ -8,29 +8,14 @@ console links there."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_scoping import ReadOnly
 from buildings.admin import RegionScopedAdmin
 from dispatch.models import Appeal, Escalation, Ticket, TicketEvent
-
-
-class ReadOnly:
-    actions: Any = None
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class TicketEventInline(ReadOnly, admin.TabularInline):

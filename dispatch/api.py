@@ -74,8 +74,7 @@ class TicketErrorOut(serializers.Serializer[Any]):
 
 
 def _audience(request: Request) -> None:
-    roles = roles_of(request.user)
-    if not (roles.is_owner or roles.managing_organization_id or roles.inspector or roles.superuser):
+    if not policies.has_dispatch_page(roles_of(request.user)):
         raise exceptions.NotFound
 
 

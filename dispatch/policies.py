@@ -119,3 +119,11 @@ def answer_q(roles: UserRoles) -> Q:
 def handles_tickets(roles: UserRoles) -> bool:
     """Whether ``handle_q`` holds any ticket for the login: its MC's queue exists."""
     return roles.managing_organization_id is not None and roles.mc_role in HANDLER_ROLES
+
+
+def has_dispatch_page(roles: UserRoles) -> bool:
+    """Who has the dispatch pages and API at all: owners, an MC's staff (while in the
+    register), inspectors; everyone else gets 404."""
+    return bool(
+        roles.is_owner or roles.managing_organization_id or roles.inspector or roles.superuser
+    )

@@ -19,7 +19,6 @@ Chosen where DOMAIN.md is silent:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.conf import settings
@@ -98,11 +97,13 @@ def deadlines(urgency: str, filed_at: dt.datetime) -> tuple[dt.datetime, dt.date
 
 # --- duplicates ------------------------------------------------------------------------------
 
-_APOSTROPHES = re.compile("[ʻʼ'`’‘]")
-
 
 def _trigrams(text: str) -> set[str]:
-    flat = " ".join(_APOSTROPHES.sub("", text.lower()).split())
+    """The character trigrams of the text as the triage reads it (dispatch.triage
+    normalize: lower case, one apostrophe, one script)."""
+    from dispatch.triage.normalize import views
+
+    flat = views(text).latin
     return {flat[i : i + 3] for i in range(max(1, len(flat) - 2))}
 
 

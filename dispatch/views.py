@@ -43,7 +43,7 @@ def _page(request: HttpRequest, rows: Any) -> Any:
 def _audience(request: HttpRequest) -> Any:
     """Who has a dispatch page: owners, an MC's staff, inspectors (404 for the rest)."""
     roles = roles_of(request.user)
-    if not (roles.is_owner or roles.managing_organization_id or roles.inspector or roles.superuser):
+    if not policies.has_dispatch_page(roles):
         raise Http404
     return roles
 

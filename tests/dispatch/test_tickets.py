@@ -224,3 +224,22 @@ def test_the_scorecard_counts_deadlines_met_time_and_rating(cast: Cast) -> None:
         "hours_to_resolve": None,
         "rating_tenths": None,
     }
+
+
+def test_the_lot_page_and_the_register_show_the_dispatch_figures(client: Any, cast: Cast) -> None:
+    from tests.billing.revenue_world import tk_lot
+
+    lot = tk_lot(cast)  # buildings A and B, managed by the personas' MC
+    tech = technician(cast)
+    ticket = _file(cast)
+    assert ticket.lot_id == lot.pk
+    services.ticket_resolve(ticket=ticket, by=tech, at=T0 + dt.timedelta(hours=2))
+    services.ticket_rate(ticket=ticket, by=cast.users["owner"], rating=4)
+    client.force_login(cast.users["owner"])
+    page = client.get(f"/lots/{lot.pk}/").content.decode()
+    block = page[page.index('id="lot-dispatch"') :][:1500]
+    assert "100 %" in block
+    assert "4,0 / 5" in block
+    register = client.get("/organizations/").content.decode()
+    assert "100 %" in register
+    assert "4,0 / 5" in register
