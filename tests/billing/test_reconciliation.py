@@ -34,7 +34,10 @@ from tests.billing.payment_calls import (
 
 pytestmark = pytest.mark.django_db
 
-DAY = timezone.localdate() - dt.timedelta(days=1)
+# A fixed day: read from the wall clock at import, "yesterday" changed under a run that
+# crossed midnight in Tashkent (CI did). The nightly task's test freezes the clock the
+# morning after.
+DAY = dt.date(2026, 11, 10)
 START, END = day_window(DAY)
 
 
@@ -232,7 +235,9 @@ def test_the_nightly_task_is_on_the_beat_and_reconciles_yesterday(
     monkeypatch.setattr(
         clients, "client_for", lambda p: _payme_client(fake) if p == "payme" else None
     )
-    assert payments_reconcile.apply().get() == 1
+    morning_after = END + dt.timedelta(hours=2, minutes=30)  # when the beat runs it
+    with mock.patch.object(timezone, "now", return_value=morning_after):
+        assert payments_reconcile.apply().get() == 1
     runs = ReconciliationRun.objects.order_by("provider")
     assert [(r.provider, r.window_start) for r in runs] == [("click", START), ("payme", START)]
     assert payments_reconcile.apply(kwargs={"day": DAY.isoformat()}).get() == 1
