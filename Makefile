@@ -7,9 +7,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MANAGE := $(PY) manage.py
 SCALE ?= 0.05
+# `make test` runs one pytest-xdist worker per core (each with its own test database and
+# Redis database; a file's tests stay on one worker). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench install setup demo messages makemessages lock clean triage-model
+.PHONY: run test lint audit bench fuzz install setup demo messages makemessages lock clean triage-model
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -40,7 +43,7 @@ run: demo
 
 test: install $(TRIAGE_MODEL)
 	$(MANAGE) compile_translations
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -49,8 +52,26 @@ lint: install
 	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=mening_uyim.settings_test $(MANAGE) makemigrations --check --dry-run
 
+# Static security checks (RELIABILITY.md): bandit at medium severity and above (each
+# accepted finding is justified inline with `# nosec <id> # why`), and pip-audit of the
+# lock file against PyPI's advisory data (needs the registry; README lists exceptions).
+audit: install
+	$(VENV)/bin/bandit -q -r . -x ./.venv,./tests,./bench,./var --severity-level medium
+	mkdir -p var
+	$(VENV)/bin/pip-audit -r requirements.lock --disable-pip --require-hashes --progress-spinner off \
+	  -f json -o var/pip-audit.json
+	$(PY) bin/pip-audit-summary var/pip-audit.json
+
 bench: install
 	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3}" $(PY) bench/run.py all --scale $(SCALE)
+
+# Schema fuzzing (RELIABILITY.md): schemathesis as every role against a live server on a
+# fresh demo database, a fresh seed each time; CI runs it bounded with a fixed seed.
+FUZZ_EXAMPLES ?= 50
+FUZZ_SEED ?=
+fuzz: install $(TRIAGE_MODEL)
+	$(MANAGE) compile_translations
+	$(PY) bin/fuzz-api --examples $(FUZZ_EXAMPLES) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 # Developer tools (need GNU gettext: apt-get install gettext).
 makemessages: install

@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -99,7 +100,7 @@ def _charged_sql() -> str:
     it might pick on stale statistics, reading millions of entries per lot)."""
     entry = LedgerEntry._meta.db_table
     return (
-        f"(SELECT 1 FROM {entry} e WHERE e.apartment_id = a.id "  # noqa: S608
+        f"(SELECT 1 FROM {entry} e WHERE e.apartment_id = a.id "  # noqa: S608  # nosec B608 # identifiers from _meta; values bound
         "AND e.period = %s AND e.kind = 'charge')"
     )
 
@@ -133,7 +134,7 @@ def _charges_insert(
     apt = Apartment._meta.db_table
     member = LotBuilding._meta.db_table
     select = (
-        "SELECT CAST(t.txn_id AS BIGINT) AS transaction_id, a.id AS apartment_id, "  # noqa: S608
+        "SELECT CAST(t.txn_id AS BIGINT) AS transaction_id, a.id AS apartment_id, "  # noqa: S608  # nosec B608 # identifiers from _meta; values bound
         "(CAST(ROUND(a.area_m2 * 100) AS BIGINT) * t.tariff + 50) / 100 AS amount_tiyin, "
         "t.lot_id AS lot_id "
         f"FROM lots t JOIN {member} m ON m.lot_id = t.lot_id "
@@ -149,7 +150,7 @@ def _charges_insert(
             # every apartment is inserted (or the unique index raises): the counts of the
             # lots' apartments are the counts inserted
             cursor.execute(
-                f"WITH {mapping}, ins AS (INSERT INTO {entry} {columns} "  # noqa: S608
+                f"WITH {mapping}, ins AS (INSERT INTO {entry} {columns} "  # noqa: S608  # nosec B608 # identifiers from _meta; values bound
                 "SELECT transaction_id, apartment_id, NULL, amount_tiyin, 'charge', %s "
                 f"FROM ({select}) AS src RETURNING transaction_id, amount_tiyin) "
                 "SELECT 'txn', transaction_id, COUNT(*), SUM(amount_tiyin) FROM ins "
@@ -161,7 +162,7 @@ def _charges_insert(
             rows += [("lot", lot_of[int(txn)], n, 0) for _kind, txn, n, _sum in list(rows)]
         elif connection.vendor == "postgresql":
             cursor.execute(
-                f"WITH {mapping}, src AS MATERIALIZED ({select}), "  # noqa: S608
+                f"WITH {mapping}, src AS MATERIALIZED ({select}), "  # noqa: S608  # nosec B608 # identifiers from _meta; values bound
                 f"ins AS (INSERT INTO {entry} {columns} "
                 "SELECT transaction_id, apartment_id, NULL, amount_tiyin, 'charge', %s "
                 f"FROM src {conflict} RETURNING transaction_id, amount_tiyin) "
@@ -173,20 +174,20 @@ def _charges_insert(
             rows = cursor.fetchall()
         else:  # SQLite has no INSERT in a WITH; its planner uses the indexes here
             cursor.execute(
-                f"WITH {mapping} INSERT INTO {entry} {columns} "  # noqa: S608
+                f"WITH {mapping} INSERT INTO {entry} {columns} "  # noqa: S608  # nosec B608 # identifiers from _meta; values bound
                 "SELECT transaction_id, apartment_id, NULL, amount_tiyin, 'charge', %s "
                 f"FROM ({select}) AS src WHERE true {conflict}",
                 [*params, period],
             )
             marks = ", ".join(["%s"] * len(txn_ids))
             cursor.execute(
-                f"SELECT 'txn', transaction_id, COUNT(*), SUM(amount_tiyin) FROM {entry} "  # noqa: S608
+                f"SELECT 'txn', transaction_id, COUNT(*), SUM(amount_tiyin) FROM {entry} "  # noqa: S608  # nosec B608 # identifiers from _meta; values bound
                 f"WHERE transaction_id IN ({marks}) GROUP BY transaction_id",
                 txn_ids,
             )
             rows = cursor.fetchall()
             cursor.execute(
-                f"WITH {mapping} SELECT 'lot', t.lot_id, COUNT(*), 0 FROM lots t "  # noqa: S608
+                f"WITH {mapping} SELECT 'lot', t.lot_id, COUNT(*), 0 FROM lots t "  # noqa: S608  # nosec B608 # identifiers from _meta; values bound
                 f"JOIN {member} m ON m.lot_id = t.lot_id "
                 f"JOIN {apt} a ON a.building_id = m.building_id GROUP BY t.lot_id",
                 params,
@@ -317,7 +318,7 @@ def accrual_lots(
     """Charge the lots of ``lot_ids`` for ``period`` (the 1st of a month) in one database
     transaction: the lots locked in id order, each charged as the module docstring says,
     the charges of all of them in one statement. A Celery task passes one lot; the
-    inline run passes ACCRUAL_LOTS_PER_TRANSACTION at a time."""
+    inline run passes settings.ACCRUAL_LOTS_PER_TRANSACTION at a time."""
     at = at or timezone.now()
     results = {pk: LotAccrual(lot_id=pk) for pk in lot_ids}
     lots = [
@@ -381,8 +382,10 @@ def accrual_lot(*, lot_id: int, period: dt.date, at: dt.datetime | None = None) 
     return result
 
 
-# The inline run's batch: lots charged in one database transaction and one statement.
-ACCRUAL_LOTS_PER_TRANSACTION = 50
+def lots_per_transaction() -> int:
+    """The inline run's batch: lots charged in one database transaction and one statement
+    (settings.ACCRUAL_LOTS_PER_TRANSACTION)."""
+    return int(settings.ACCRUAL_LOTS_PER_TRANSACTION)
 
 
 def accrual_lots_record(*, run_id: int, lot_ids: list[int], period: dt.date) -> list[LotAccrual]:

@@ -25,6 +25,7 @@ from billing import checkout, policies, receipts, selectors
 from billing.models import Tariff
 from billing.services import MSG_MAY_NOT_SET, BillingError, tariff_set
 from buildings.models import Apartment
+from core.api import ErrorOut
 from core.money import format_som
 from core.periods import period_text
 
@@ -45,10 +46,6 @@ class PeriodField(serializers.ReadOnlyField):
 
     def to_representation(self, value: Any) -> str:
         return period_text(value)
-
-
-class ErrorOut(serializers.Serializer):
-    detail = serializers.CharField(help_text="why the request was refused (translated)")
 
 
 class LotRef(serializers.Serializer):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, permissions, serializers, status
+from rest_framework import exceptions, generics, permissions, serializers, status
 from rest_framework.parsers import FileUploadParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -158,10 +159,12 @@ class TurarJoyImport(APIView):
     def post(self, request: Request, filename: str | None = None) -> Response:
         roles = roles_of(request.user)
         if not may_import(roles):
-            return Response(status=status.HTTP_403_FORBIDDEN)
+            raise exceptions.PermissionDenied(_("Only an inspector imports the Turar-Joy file."))
         upload = request.FILES.get("file")
         if upload is None:
-            raise serializers.ValidationError({"file": ["a JSON Lines file is required"]})
+            raise serializers.ValidationError(
+                {"file": [_("Attach the Turar-Joy file (JSON Lines).")]}
+            )
         report = turar_joy_import(lines=upload, region_scope=region_scope(roles))
         code = status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST
         return Response(report.as_dict(), status=code)

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import roles_of
 from buildings.models import Apartment, Building
+from core.api import ErrorOut
 from dispatch import policies, selectors
 from dispatch.models import TEXT_MAX, Category, Status, Ticket, Urgency
 from dispatch.services import MSG_APARTMENT_ELSEWHERE, MSG_NOT_YOURS, DispatchError, ticket_file
@@ -69,10 +70,6 @@ class TicketIn(serializers.Serializer[Any]):
     caller = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class TicketErrorOut(serializers.Serializer[Any]):
-    detail = serializers.CharField()
-
-
 def _audience(request: Request) -> None:
     if not policies.has_dispatch_page(roles_of(request.user)):
         raise exceptions.NotFound
@@ -88,7 +85,7 @@ class TicketList(generics.ListAPIView[Ticket]):
         _audience(self.request)
         return selectors.tickets_visible_to(self.request.user).order_by("-created_at", "-pk")
 
-    @extend_schema(request=TicketIn, responses={201: TicketOut, 400: TicketErrorOut})
+    @extend_schema(request=TicketIn, responses={201: TicketOut, 400: ErrorOut})
     def post(self, request: Request) -> Response:
         roles = roles_of(request.user)
         if not (roles.is_owner or policies.takes_calls(roles)):

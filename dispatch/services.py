@@ -451,8 +451,8 @@ def escalate_breaches(*, at: dt.datetime | None = None) -> dict[str, int]:
     breach escalates the ticket to the inspectors"): a flag on the ticket (its
     Escalation), an event in its history and a message through the notification
     interface. A response not given by its deadline, a resolution not reached by its
-    deadline. Idempotent: one Escalation per ticket and kind (a unique constraint), and
-    only the rows this run made are told."""
+    deadline. Idempotent: one Escalation per ticket and kind (a unique constraint); each
+    is recorded and told once, by the run that holds its row lock first."""
     from accounts.notifications import notify_many
 
     at = _now(at)
@@ -481,9 +481,18 @@ def escalate_breaches(*, at: dt.datetime | None = None) -> dict[str, int]:
             .select_related("ticket__building")
             .order_by("pk")
         )
-    for escalation in made:
+    told = 0
+    for escalation in made:  # id order: concurrent runs lock the rows in the same order
         ticket = escalation.ticket
         with transaction.atomic():
+            # Two runs at the same moment both see the rows made at ``at``: the row lock
+            # and the ticket's history decide which one records and tells (issue 13).
+            Escalation.objects.select_for_update().filter(pk=escalation.pk).first()
+            if TicketEvent.objects.filter(
+                ticket=ticket, kind=TicketEvent.Kind.ESCALATED, note=escalation.kind
+            ).exists():
+                continue
+            told += 1
             _event(ticket, TicketEvent.Kind.ESCALATED, at, None, escalation.kind)
             due = timezone.localtime(escalation.due_at).strftime("%d.%m.%Y %H:%M")
             notify_many(
@@ -500,7 +509,7 @@ def escalate_breaches(*, at: dt.datetime | None = None) -> dict[str, int]:
                     }
                 ),
             )
-    return {"escalated": len(made)}
+    return {"escalated": told}
 
 
 # --- appeals ---------------------------------------------------------------------------------

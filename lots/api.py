@@ -20,7 +20,7 @@ from organizations.selectors import public_register
 
 class LotSerializer(serializers.ModelSerializer[Lot]):
     region = serializers.CharField(source="region.code")
-    manager = serializers.CharField(source="manager.name", default=None)
+    manager = serializers.CharField(source="manager.name", default=None, allow_null=True)
     # derived from the lot's buildings (lots.selectors.with_totals)
     apartments = serializers.IntegerField(read_only=True)
     area_m2 = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)

@@ -269,6 +269,8 @@ ACCOUNT_RATE_LIMITS = {
     # Per address and per account: failed passwords lock the form with an error.
     "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "5/5m/ip,5/5m/key"),
     "reset_password": env_str("PASSWORD_RESET_RATE_LIMIT", "5/h/ip,3/h/key"),
+    # wrong Payme keys and Click signatures per client IP (billing.payments.views)
+    "payment_auth_failed": env_str("PAYMENT_AUTH_FAILED_RATE_LIMIT", "10/5m/ip"),
 }
 
 # --- internationalisation -------------------------------------------------------------
@@ -339,6 +341,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # ids in paths (core.ids.IdConverter): 1 to 19 ASCII digits
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.document_refusals",
+    ],
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
     "ENUM_NAME_OVERRIDES": {
         "LotStatusEnum": "lots.models.LotStatus",
@@ -507,6 +513,11 @@ if LEASE_VIOLATION_AUTO_REMOVAL and not LEASE_VIOLATION_REMOVAL_INSPECTOR.strip(
         "LEASE_VIOLATION_AUTO_REMOVAL needs LEASE_VIOLATION_REMOVAL_INSPECTOR: the email of the"
         " inspector login in whose name a removal is recorded"
     )
+
+# `accrue --inline`: lots charged in one database transaction and one statement.
+ACCRUAL_LOTS_PER_TRANSACTION = env_int("ACCRUAL_LOTS_PER_TRANSACTION", 50)
+if ACCRUAL_LOTS_PER_TRANSACTION < 1:
+    raise ConfigurationError("ACCRUAL_LOTS_PER_TRANSACTION must be 1 or more")
 
 # Quarterly reports (DOMAIN.md "Quarterly reports and suspension of accruals"): days after
 # the quarter's last day (23:59 Asia/Tashkent) before a missing report suspends the accrual.

@@ -116,3 +116,6 @@ urlpatterns = [
         name="swagger-ui",
     ),
 ]
+
+handler404 = "mening_uyim.views.not_found"
+handler500 = "mening_uyim.views.server_error"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -24,3 +26,23 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     code, body = health_report()
     return JsonResponse(body, status=code)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404: on the API, JSON in the shape of every API refusal (``core.api.ErrorOut``), so
+    a path the URLconf does not match (``/api/v1/lots/١٢/``: Unicode digits are no id)
+    answers as a scoped-out object does; elsewhere Django's page."""
+    if _is_api(request):
+        return JsonResponse({"detail": str(_("Not found."))}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: on the API, JSON (the schema's shape); elsewhere Django's page."""
+    if _is_api(request):
+        return JsonResponse({"detail": str(_("A server error occurred."))}, status=500)
+    return defaults.server_error(request)

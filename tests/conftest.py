@@ -68,3 +68,36 @@ def _clean_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A transactional test ends with a flush, which also empties the rows migrations load
+    (regions and districts, the program's unit costs). In one process pytest-django runs
+    those tests last; under xdist a file's tests run together, so the next test of the
+    worker could find them gone. After a test that used a transactional database, they
+    are loaded again."""
+    yield
+    if nextitem is None:  # the session's end: the test databases are gone
+        return
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and bool(
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    names = set(getattr(item, "fixturenames", ()))
+    if not (transactional or {"transactional_db", "live_server"} & names):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    from lots.models import UnitCost
+    from territory.models import District, Region
+    from territory.reference import regions_ensure
+
+    with item.config.stash[blocking_manager_key].unblock():
+        if not Region.objects.exists():
+            regions_ensure(Region, District)
+        if not UnitCost.objects.exists():  # lots' migration 0002
+            UnitCost.objects.bulk_create(
+                UnitCost(element=element, work=work, tiyin_per_m2=tiyin)
+                for element, (work, tiyin) in settings.PROGRAM_UNIT_COSTS.items()
+            )

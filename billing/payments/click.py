@@ -203,6 +203,13 @@ def _guarded(
         return _reply(request, m.CLICK_UPDATE_FAILED, **{id_name: None})
 
 
+def sign_refused(form: Mapping[str, Any], action: int) -> dict[str, Any]:
+    """The answer to a caller locked out after too many wrong signatures: -1 SIGN CHECK
+    FAILED, without checking the signature (billing.payments.views)."""
+    id_name = "merchant_prepare_id" if action == PREPARE else "merchant_confirm_id"
+    return _reply(ClickRequest(form), m.CLICK_SIGN_FAILED, **{id_name: None})
+
+
 def prepare(form: Mapping[str, Any]) -> dict[str, Any]:
     return _guarded(_prepare, form, "merchant_prepare_id")
 

@@ -109,17 +109,27 @@ def authorized(header: str) -> bool:
     return login_ok and key_ok
 
 
-def handle(*, http_method: str, authorization: str, body: bytes) -> dict[str, Any]:
-    """One Merchant API call: the reply object (always sent with HTTP 200)."""
-    payload: Any = None
-    parsed = True
+def _parsed(body: bytes) -> tuple[bool, Any, Any]:
+    """(parsed, payload, the JSON-RPC id to answer with)."""
     try:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        parsed = False
+        return False, None, None
     request_id = payload.get("id") if isinstance(payload, dict) else None
     if isinstance(request_id, (dict, list)):
         request_id = None
+    return True, payload, request_id
+
+
+def refused(body: bytes) -> dict[str, Any]:
+    """The answer to a caller locked out after too many wrong keys: the protocol's
+    -32504, without looking at the key (billing.payments.views)."""
+    return _error(_parsed(body)[2], m.INSUFFICIENT_PRIVILEGE)
+
+
+def handle(*, http_method: str, authorization: str, body: bytes) -> dict[str, Any]:
+    """One Merchant API call: the reply object (always sent with HTTP 200)."""
+    parsed, payload, request_id = _parsed(body)
     if not authorized(authorization):
         return _error(request_id, m.INSUFFICIENT_PRIVILEGE)
     if http_method != "POST":

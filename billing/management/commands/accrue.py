@@ -1,7 +1,7 @@
 """`accrue --period YYYY-MM [--inline] [--json]`: the month's accrual of every managed lot
 (DOMAIN.md "Billing"). Without ``--inline`` the lots fan out to the Celery workers, one
 task per lot, and the command follows their results; ``--inline`` runs them here,
-ACCRUAL_LOTS_PER_TRANSACTION lots per database transaction (one statement of charges)."""
+settings.ACCRUAL_LOTS_PER_TRANSACTION lots per database transaction (one statement of charges)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from billing.accrual import (
-    ACCRUAL_LOTS_PER_TRANSACTION,
     accrual_lots_record,
     accrual_run_start,
     accrual_run_summary,
+    lots_per_transaction,
 )
 from billing.tasks import accrual_lot_task
 from core.periods import BadPeriod, period_parse, period_text
@@ -55,7 +55,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         run, lots = accrual_run_start(period=period, inline=options["inline"])
         if options["inline"]:
-            size = ACCRUAL_LOTS_PER_TRANSACTION
+            size = lots_per_transaction()
             for start in range(0, len(lots), size):
                 batch = lots[start : start + size]
                 accrual_lots_record(run_id=run.pk, lot_ids=batch, period=period)

@@ -1,0 +1,77 @@
+"""The API's refusals are JSON in one documented shape (issue 13, point 1: the schema
+fuzzing checks every answer against the schema): an unknown API path is a JSON 404, a
+refused role a JSON 403 with the reason, and every operation of the schema documents the
+refusals it can give."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from mening_uyim.demo import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/lots/١٢/", "/api/v1/tickets/²/", "/api/v1/nothing-here/", "/api/v1/lots/1.5e-9/"],
+)
+def test_an_unmatched_api_path_is_a_json_404_in_uzbek(client: Client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Topilmadi."}
+
+
+def test_an_unmatched_page_is_still_a_page(client: Client) -> None:
+    response = client.get("/lots/١٢/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_refused_import_says_why(client: Client, cast: Cast) -> None:
+    client.force_login(cast.users["owner"])
+    response = client.post("/api/v1/turar-joy/import/", {})
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Turar-Joy faylini faqat inspektor import qiladi."}
+    client.force_login(cast.users["inspector"])
+    missing = client.post("/api/v1/turar-joy/import/", {})
+    assert missing.status_code == 400
+    assert missing.json() == {"file": ["Turar-Joy faylini (JSON Lines) biriktiring."]}
+
+
+def _schema(tmp_path: Path) -> dict[str, Any]:
+    out = tmp_path / "schema.json"
+    call_command("spectacular", "--format", "openapi-json", "--file", str(out))
+    return json.loads(out.read_text())
+
+
+def test_every_operation_documents_its_refusals(tmp_path: Path) -> None:
+    schema = _schema(tmp_path)
+    operations = [
+        (path, method, op)
+        for path, item in schema["paths"].items()
+        for method, op in item.items()
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+    assert len(operations) > 40
+    for path, method, op in operations:
+        codes = set(op["responses"])
+        assert {"401", "403", "404"} <= codes, (method, path)
+        if op.get("parameters") or op.get("requestBody"):
+            assert "400" in codes, (method, path)
+        refusal = op["responses"]["404"]["content"]["application/json"]["schema"]
+        assert "detail" in refusal.get("properties", {}) or "$ref" in refusal, (method, path)
+
+
+def test_an_operation_keeps_its_own_description_of_a_refusal(tmp_path: Path) -> None:
+    schema = _schema(tmp_path)
+    imported = schema["paths"]["/api/v1/turar-joy/import/"]["post"]["responses"]["400"]
+    assert imported["content"]["application/json"]["schema"]["type"] == "object"
+    assert imported["description"] == ""  # drf-spectacular's, not the hook's
