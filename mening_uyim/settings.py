@@ -7,6 +7,7 @@ Every variable read here is listed in the README's configuration table. In
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import environ
@@ -269,9 +270,13 @@ ACCOUNT_RATE_LIMITS = {
     # Per address and per account: failed passwords lock the form with an error.
     "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "5/5m/ip,5/5m/key"),
     "reset_password": env_str("PASSWORD_RESET_RATE_LIMIT", "5/h/ip,3/h/key"),
-    # wrong Payme keys and Click signatures per client IP (billing.payments.views)
-    "payment_auth_failed": env_str("PAYMENT_AUTH_FAILED_RATE_LIMIT", "10/5m/ip"),
 }
+
+# Wrong Payme keys and Click signatures per client address, then the protocol's refusal
+# answers even the right key (billing.payments.guard).
+PAYMENT_AUTH_FAILED_RATE_LIMIT = env_str("PAYMENT_AUTH_FAILED_RATE_LIMIT", "10/5m")
+if not re.fullmatch(r"\d+/\d*[smhd]", PAYMENT_AUTH_FAILED_RATE_LIMIT.strip()):
+    raise ConfigurationError("PAYMENT_AUTH_FAILED_RATE_LIMIT must look like 10/5m")
 
 # --- internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "uz"

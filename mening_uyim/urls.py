@@ -17,6 +17,7 @@ from buildings import api as buildings_api
 from core.ids import IdConverter
 from dispatch import api as dispatch_api
 from lots import api as lots_api
+from mening_uyim.api_root import ApiRoot
 from mening_uyim.views import healthz, home
 from voting import api as voting_api
 from voting import meeting_api
@@ -93,6 +94,7 @@ api_v1 = [
     path("reports/<id:pk>/works/", report_api.ReportWorks.as_view(), name="report-works"),
     path("reports/<id:pk>/submit/", report_api.ReportSubmit.as_view(), name="report-submit"),
     path("reports/<id:pk>/versions/", report_api.ReportVersions.as_view(), name="report-versions"),
+    path("", ApiRoot.as_view(), name="root"),
 ]
 
 urlpatterns = [

@@ -23,7 +23,8 @@ MATRICES = [
 # Third-party route sets with their own tests: allauth's account pages and Django's admin
 # (the console's pages for the project's models are in the matrices above).
 THIRD_PARTY = {"admin", "account"}
-PUBLIC: set[str] = set()
+# Open to anyone: the API's root lists the endpoints (tests/mening_uyim/test_api_root.py).
+PUBLIC: set[str] = {"api:root"}
 # Machine-to-machine endpoints: no login, the caller is authenticated by a key or a signature
 # (the payment providers). Their matrix, tests/billing/test_payments_access.py, checks that a
 # browser session of every persona gets nothing more than the protocol's refusal, with no

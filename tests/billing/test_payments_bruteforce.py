@@ -29,10 +29,7 @@ LIMIT = 3
 
 @pytest.fixture(autouse=True)
 def _limit(settings: Any) -> None:
-    settings.ACCOUNT_RATE_LIMITS = {
-        **settings.ACCOUNT_RATE_LIMITS,
-        "payment_auth_failed": f"{LIMIT}/5m/ip",
-    }
+    settings.PAYMENT_AUTH_FAILED_RATE_LIMIT = f"{LIMIT}/5m"
 
 
 def _from(ip: str) -> Client:
@@ -46,7 +43,7 @@ def _code(reply: dict[str, Any]) -> int | None:
 def test_the_default_limit_is_configured(settings: Any) -> None:
     from mening_uyim import settings as project
 
-    assert project.ACCOUNT_RATE_LIMITS["payment_auth_failed"] == "10/5m/ip"
+    assert project.PAYMENT_AUTH_FAILED_RATE_LIMIT == "10/5m"
 
 
 def test_payme_locks_an_address_out_after_the_limit_of_wrong_keys(estate: Estate) -> None:

@@ -5,9 +5,11 @@ console (issue 11, "Done when")."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
+from celery.schedules import crontab
 from django.conf import settings
 from django.test import Client
 from django_celery_beat.models import PeriodicTask
@@ -29,8 +31,13 @@ def test_the_jobs_are_scheduled_and_visible_in_the_console(client: Client, cast:
     # what beat's DatabaseScheduler does when it starts: each entry of the schedule into
     # the table (its own setup also closes the database connection, which a test's
     # transaction cannot survive on PostgreSQL)
+    # (beat runs with the project's app current; here another test of this process may have
+    # made a different app current, so each schedule is bound to the project's app)
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
-        ModelEntry.from_entry(name, app=app, **entry)
+        schedule = copy.copy(entry["schedule"])
+        if isinstance(schedule, crontab):
+            schedule.app = app
+        ModelEntry.from_entry(name, app=app, **{**entry, "schedule": schedule})
     for name, task in ENTRIES.items():
         row = PeriodicTask.objects.get(name=name)
         assert (row.task, row.enabled) == (task, True)

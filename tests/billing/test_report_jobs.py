@@ -361,7 +361,12 @@ def test_beat_entry_to_worker_to_suspension_rows(
             stderr=subprocess.STDOUT,
         )
         try:
-            client = Celery("mu-test-client", broker=redis_url, backend=redis_url)
+            # not the current app: the project's beat schedule (crontabs bound to no app)
+            # reads its time zone from the current app, and later tests of this process
+            # would see UTC
+            client = Celery(
+                "mu-test-client", broker=redis_url, backend=redis_url, set_as_current=False
+            )
             result = client.send_task(
                 entry["task"],
                 args=entry.get("args", ()),
