@@ -98,7 +98,8 @@ def tariffs(request: HttpRequest, pk: int) -> HttpResponse:
     """A lot's tariff history and the form that sets the next one, for the lot's councils
     and its region's inspectors (billing.policies.tariff_q; 404 for everyone else)."""
     lot = selectors.tariff_lot_for(request.user, pk)
-    form = TariffForm(request.POST or None)
+    # bound on every POST, an empty one included: it is refused with the form's errors
+    form = TariffForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400

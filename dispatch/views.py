@@ -270,7 +270,9 @@ def appeals(request: HttpRequest) -> HttpResponse:
     if not (roles.is_owner or roles.inspector or roles.superuser):
         raise Http404
     buildings, _apartments = selectors.filing_choices(request.user)
-    form = AppealForm(request.POST or None, buildings=buildings) if roles.is_owner else None
+    # bound on every POST, an empty one included: it is refused with the form's errors
+    data = request.POST if request.method == "POST" else None
+    form = AppealForm(data, buildings=buildings) if roles.is_owner else None
     status = 200
     error = None
     if request.method == "POST":

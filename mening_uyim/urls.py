@@ -119,5 +119,6 @@ urlpatterns = [
     ),
 ]
 
+handler400 = "mening_uyim.views.bad_request"
 handler404 = "mening_uyim.views.not_found"
 handler500 = "mening_uyim.views.server_error"

@@ -41,6 +41,16 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return defaults.page_not_found(request, exception)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400: on the API, JSON (the schema's shape); elsewhere the site's page."""
+    if _is_api(request):
+        message = _(
+            "The request could not be understood. Check the address or the form and try again."
+        )
+        return JsonResponse({"detail": str(message)}, status=400)
+    return defaults.bad_request(request, exception)  # type: ignore[arg-type]
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """500: on the API, JSON (the schema's shape); elsewhere Django's page."""
     if _is_api(request):

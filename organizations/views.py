@@ -36,7 +36,8 @@ def staff(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
-    form = ApplicationForm(request.POST or None)
+    # bound on every POST, an empty one included: it is refused with the form's errors
+    form = ApplicationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -78,8 +78,10 @@ def building_meetings(request: HttpRequest, building_pk: int) -> HttpResponse:
     building = get_object_or_404(Building.objects.only("pk", "address"), pk=building_pk)
     meetings = selectors.meetings_visible_to(request.user).filter(building_id=building.pk)
     initiators = _initiators(request, building)
-    form = MeetingForm(request.POST or None, initiators=initiators)
-    questions = QuestionFormSet(request.POST or None, prefix="q")
+    # bound on every POST, an empty one included: it is refused with the forms' errors
+    data = request.POST if request.method == "POST" else None
+    form = MeetingForm(data, initiators=initiators)
+    questions = QuestionFormSet(data, prefix="q")
     if request.method == "POST":
         if not initiators:
             raise Http404

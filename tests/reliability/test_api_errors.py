@@ -75,3 +75,25 @@ def test_an_operation_keeps_its_own_description_of_a_refusal(tmp_path: Path) -> 
     imported = schema["paths"]["/api/v1/turar-joy/import/"]["post"]["responses"]["400"]
     assert imported["content"]["application/json"]["schema"]["type"] == "object"
     assert imported["description"] == ""  # drf-spectacular's, not the hook's
+
+
+def test_a_nul_character_in_a_form_is_a_400_page_and_writes_nothing(
+    client: Client, cast: Cast
+) -> None:
+    """PostgreSQL cannot store U+0000 in text: a view reading a raw POST value (a ticket's
+    comment) once answered 500 (found by tests/reliability/test_form_fuzz.py)."""
+    from tests.access import snapshot
+
+    client.force_login(cast.users["owner"])
+    before = snapshot()
+    response = client.post("/dispatch/", {"text": "suv\x00oqyapti", "building": "1"})
+    assert response.status_code == 400
+    assert "Notoʻgʻri soʻrov" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_a_nul_character_in_an_api_parameter_is_a_json_400(client: Client, cast: Cast) -> None:
+    client.force_login(cast.users["inspector"])
+    response = client.get("/api/v1/buildings/", {"q": "a\x00b"})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("Soʻrovni tushunib boʻlmadi.")
