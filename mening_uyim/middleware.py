@@ -11,10 +11,12 @@ An unknown code anywhere falls back to Uzbek.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -46,6 +48,9 @@ class LanguageMiddleware:
         return response
 
 
+_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
 class NulCharacterRefused(SuspiciousOperation):
     """A parameter or form field holding U+0000."""
 
@@ -63,8 +68,21 @@ class RefuseNulCharacters:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path_info.startswith("/api/v1/payments/"):
-            for params in (request.GET, request.POST):
-                for values in params.lists():
-                    if any("\x00" in v for v in (values[0], *values[1])):
+            for params in (request.GET, *self._form(request)):
+                for key, values in params.lists():
+                    if any("\x00" in v for v in (key, *values)):
                         raise NulCharacterRefused("a NUL character in a parameter")
         return self.get_response(request)
+
+    @staticmethod
+    def _form(request: HttpRequest) -> tuple[Any, ...]:
+        """The form fields of a form POST; nothing for other bodies (JSON goes through
+        DRF's fields, which refuse NUL) or for a body that does not parse (the view
+        answers that one with its own 400)."""
+        kind = request.content_type or ""
+        if request.method != "POST" or kind not in _FORM_TYPES:
+            return ()
+        try:
+            return (request.POST,)
+        except MultiPartParserError:
+            return ()
