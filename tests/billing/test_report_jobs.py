@@ -9,9 +9,6 @@ clock, which the tests freeze (``django.utils.timezone.now``) at each boundary.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -38,6 +35,7 @@ from lots.models import Lot, LotBuilding, LotStatus, LotStatusChange
 from organizations.models import Scorecard
 from organizations.selectors import scorecards_of
 from tests.billing.conftest import Estate
+from tests.subprocesses import celery_worker, test_database_env
 
 ROOT = Path(__file__).resolve().parents[2]
 Q2 = dt.date(2026, 4, 1)
@@ -292,21 +290,8 @@ def test_the_register_and_the_ballot_show_the_share(
 
 
 def _worker_env(queue_db_url: str) -> dict[str, str]:
-    database = django_settings.DATABASES["default"]
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CELERY_", "DJANGO_"))
-    }
-    env.update(
-        DJANGO_ENV="development",
-        DJANGO_SETTINGS_MODULE="mening_uyim.settings_test",
-        # the test database, where this test commits its world
-        DATABASE_URL=(
-            f"postgres://{database['USER']}:{database.get('PASSWORD') or ''}@{database['HOST']}"
-            f":{database['PORT'] or 5432}/{database['NAME']}"
-        ),
-        CELERY_RESULT_BACKEND=queue_db_url,
-    )
-    return env
+    # the test database, where this test commits its world
+    return test_database_env(CELERY_RESULT_BACKEND=queue_db_url)
 
 
 @pytest.mark.redis
@@ -338,47 +323,24 @@ def test_beat_entry_to_worker_to_suspension_rows(
     redis_url = django_settings.REDIS_URL
     queue = f"mu-test-{uuid.uuid4().hex[:12]}"
     log_path = tmp_path / "worker.log"
-    with log_path.open("w") as log:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "mening_uyim",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                f"--queues={queue}",
-                f"--hostname={queue}@%h",
-            ],
-            cwd=ROOT,
-            env=_worker_env(redis_url),
-            stdout=log,
-            stderr=subprocess.STDOUT,
+    worker = celery_worker(_worker_env(redis_url), log_path, queue=queue, hostname=queue)
+    try:
+        # not the current app: the project's beat schedule (crontabs bound to no app)
+        # reads its time zone from the current app, and later tests of this process
+        # would see UTC
+        client = Celery("mu-test-client", broker=redis_url, backend=redis_url, set_as_current=False)
+        result = client.send_task(
+            entry["task"],
+            args=entry.get("args", ()),
+            kwargs=entry.get("kwargs", {}),
+            queue=queue,
+            ignore_result=False,
         )
-        try:
-            # not the current app: the project's beat schedule (crontabs bound to no app)
-            # reads its time zone from the current app, and later tests of this process
-            # would see UTC
-            client = Celery(
-                "mu-test-client", broker=redis_url, backend=redis_url, set_as_current=False
-            )
-            result = client.send_task(
-                entry["task"],
-                args=entry.get("args", ()),
-                kwargs=entry.get("kwargs", {}),
-                queue=queue,
-                ignore_result=False,
-            )
-            summary = result.get(timeout=120)
-            client.close()
-        finally:
-            worker.terminate()
-            worker.wait(timeout=30)
+        summary = result.get(timeout=120)
+        client.close()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
     assert summary["as_of"] == today.isoformat(), log_path.read_text()[-3000:]
     assert summary["suspended"] == [late_lot.pk]
     suspension = Suspension.objects.get(lot=late_lot)

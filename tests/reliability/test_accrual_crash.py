@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
 import signal
 import subprocess
@@ -33,6 +32,7 @@ from billing.models import LedgerEntry, Tariff
 from buildings.models import Apartment, Building
 from lots.models import Lot, LotBuilding, LotStatus
 from mening_uyim.demo import Cast
+from tests.subprocesses import celery_worker, test_database_env
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -75,21 +75,7 @@ def world(cast: Cast, make_building: Any) -> dict[str, Any]:
 
 
 def _env(**extra: str) -> dict[str, str]:
-    database = django_settings.DATABASES["default"]
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CELERY_", "DJANGO_"))
-    }
-    env.update(
-        DJANGO_ENV="development",
-        DJANGO_SETTINGS_MODULE="mening_uyim.settings_test",
-        DATABASE_URL=(
-            f"postgres://{database['USER']}:{database.get('PASSWORD') or ''}@{database['HOST']}"
-            f":{database['PORT'] or 5432}/{database['NAME']}"
-        ),
-        ACCRUAL_LOTS_PER_TRANSACTION="1",
-        **extra,
-    )
-    return env
+    return test_database_env(ACCRUAL_LOTS_PER_TRANSACTION="1", **extra)
 
 
 def _accrue(period: str, env: dict[str, str], *, inline: bool = True) -> subprocess.Popen[str]:
@@ -201,28 +187,7 @@ def test_accrue_killed_at_random_moments_ten_times_loses_and_doubles_nothing(
 
 
 def _worker(env: dict[str, str], queue: str, log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "mening_uyim",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                f"--queues={queue}",
-                f"--hostname={queue}-{uuid.uuid4().hex[:6]}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    return celery_worker(env, log, queue=queue, hostname=f"{queue}-{uuid.uuid4().hex[:6]}")
 
 
 @pytest.mark.redis
