@@ -32,7 +32,7 @@ from billing.revenue import revenue_record
 from billing.revenue_forms import LeaseForm, MonthForm, RegistrationForm, RevenueForm
 from billing.services import BillingError
 from buildings.charts import month_bars
-from core.money import TIYIN_PER_SOM, format_som
+from core.money import TIYIN_PER_SOM, currency, format_som
 from core.periods import month_start
 
 PAGE = 25
@@ -233,7 +233,7 @@ def _chart(rows: list[tuple[Any, int, int]], column: int, title: str, colour: st
     return month_bars(
         points,
         title=title,
-        unit="so'm",
+        unit=currency(),
         colour=colour,
         value_text=lambda som: format_som(int(som) * TIYIN_PER_SOM),
     )

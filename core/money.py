@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import re
 
+from django.utils.formats import get_format
+from django.utils.translation import pgettext
+
 TIYIN_PER_SOM = 100
-# U+00A0: a space that never breaks inside an amount.
+# U+00A0: a space that never breaks inside an amount. Money is grouped by it in every
+# language (DOMAIN.md "Languages"); the project's English format does the same for all
+# numbers (mening_uyim/formats/en), so that counts and amounts read alike on one page.
 _GROUP_SEP = "\u00a0"
 
 
+def currency() -> str:
+    """The currency's name in the active language: ``soʻm`` (uz), ``сум`` (ru), ``so'm`` (en)."""
+    return pgettext("currency", "so'm")
+
+
 def format_som(tiyin: int, *, with_tiyin: bool = False) -> str:
-    """Render ``tiyin`` as ``1 234 567 so'm`` (DOMAIN.md "Languages").
+    """Render ``tiyin`` as ``1 234 567 so'm`` (DOMAIN.md "Languages"), in the active
+    language: the currency's name (``currency``) and the decimal separator (a comma in
+    uz and ru, a point in en) follow it.
 
     Whole so'm are shown by default; the tiyin part is appended only when asked for or
     when it is not zero, so that a balance never silently loses precision.
@@ -21,8 +33,8 @@ def format_som(tiyin: int, *, with_tiyin: bool = False) -> str:
     som, rest = divmod(abs(tiyin), TIYIN_PER_SOM)
     grouped = f"{som:,}".replace(",", _GROUP_SEP)
     if with_tiyin or rest:
-        return f"{sign}{grouped},{rest:02d} so'm"
-    return f"{sign}{grouped} so'm"
+        grouped = f"{grouped}{get_format('DECIMAL_SEPARATOR')}{rest:02d}"
+    return f"{sign}{grouped} {currency()}"
 
 
 class BadAmount(ValueError):

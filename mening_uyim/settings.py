@@ -282,11 +282,13 @@ if not re.fullmatch(r"\d+/\d*[smhd]", PAYMENT_AUTH_FAILED_RATE_LIMIT.strip()):
 # --- internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "uz"
 LANGUAGES = [
-    ("uz", "O‘zbekcha"),
+    ("uz", "Oʻzbekcha"),
     ("ru", "Русский"),
     ("en", "English"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English groups thousands as uz and ru do (mening_uyim/formats/en says why).
+FORMAT_MODULE_PATH = ["mening_uyim.formats"]
 TIME_ZONE = "Asia/Tashkent"
 USE_I18N = True
 USE_TZ = True
