@@ -27,9 +27,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         )
     if roles.is_council_member:
         items.append((reverse("lots:council"), _("District council")))
-    if roles.is_owner or roles.is_council_member or roles.inspector:
+    overseer = roles.inspector or roles.superuser
+    if roles.is_owner or roles.is_council_member or overseer:
         items.append((reverse("voting:my_votes"), _("Votes")))
-    if roles.authenticated and (roles.is_council_member or roles.inspector or roles.is_mc_staff):
+    if roles.authenticated and (roles.is_council_member or overseer or roles.is_mc_staff):
         items.append((reverse("lots:list"), _("Lots")))
     items.append((reverse("organizations:register"), _("Register")))
     if user is not None and user.is_active and admin_access(roles):

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from accounts.models import Person
 from accounts.permissions import UserRoles
-from core.scopes import NOTHING
+from core.scopes import EVERYTHING, NOTHING
 
 
 def admin_access(roles: UserRoles) -> bool:
@@ -29,7 +29,7 @@ def person_scope_q(roles: UserRoles, user_id: int | None = None) -> Q:
     Ownership belongs to the registry app; its relation name is enough here.
     """
     if roles.superuser or roles.is_national_inspector:
-        return Q()
+        return EVERYTHING
     condition = NOTHING
     if user_id is not None:
         condition |= Q(user_id=user_id)

@@ -12,7 +12,7 @@ from accounts.permissions import UserRoles
 from billing.models import AdditionalRevenue, LedgerEntry, LedgerTransaction
 from buildings.models import Apartment, Ownership
 from buildings.policies import oversight_q
-from core.scopes import NOTHING
+from core.scopes import EVERYTHING, NOTHING
 from lots import policies as lot_policies
 from lots.models import Lot
 
@@ -144,7 +144,7 @@ def ledger_transaction_q(roles: UserRoles) -> Q:
     region (accruals, revenue) or touching an apartment of it (payments); a national
     inspector and the administrator read all."""
     if roles.superuser or roles.is_national_inspector:
-        return Q()
+        return EVERYTHING
     if not roles.inspector or roles.inspector_region_id is None:
         return NOTHING
     region = roles.inspector_region_id
@@ -156,7 +156,7 @@ def ledger_entry_q(roles: UserRoles) -> Q:
     """Ledger entries: those of the transactions ``ledger_transaction_q`` shows (both sides
     of each)."""
     if roles.superuser or roles.is_national_inspector:
-        return Q()
+        return EVERYTHING
     seen = LedgerTransaction.objects.filter(ledger_transaction_q(roles))
     return Q(transaction_id__in=seen.values("pk"))
 
@@ -166,7 +166,7 @@ def ledger_account_q(roles: UserRoles) -> Q:
     region; providers' clearing accounts are national (a national inspector and the
     administrator read every account)."""
     if roles.superuser or roles.is_national_inspector:
-        return Q()
+        return EVERYTHING
     if not roles.inspector or roles.inspector_region_id is None:
         return NOTHING
     managers = Lot.objects.filter(region_id=roles.inspector_region_id, manager__isnull=False)

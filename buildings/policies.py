@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from accounts.permissions import UserRoles
 from buildings.models import Building
-from core.scopes import NOTHING
+from core.scopes import EVERYTHING, NOTHING
 
 
 def oversight_q(roles: UserRoles, path: str = "region_id") -> Q:
@@ -22,7 +22,7 @@ def oversight_q(roles: UserRoles, path: str = "region_id") -> Q:
     ("building__region_id" for an assessment, "region_id" for a lot or a district).
     """
     if roles.superuser or roles.is_national_inspector:
-        return Q()
+        return EVERYTHING
     if roles.inspector and roles.inspector_region_id is not None:
         return Q(**{path: roles.inspector_region_id})
     return NOTHING

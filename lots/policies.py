@@ -15,7 +15,7 @@ from accounts.models import Role
 from accounts.permissions import UserRoles
 from buildings.models import Building
 from buildings.policies import oversight_q
-from core.scopes import NOTHING
+from core.scopes import EVERYTHING, NOTHING
 from lots.models import OPEN_TO_OWNERS, PROGRAM_EDITABLE, Lot
 from organizations.models import ManagementCompany
 
@@ -50,7 +50,7 @@ def lot_scope_q(roles: UserRoles) -> Q:
     """Lots a login may see: the lot's councils, its MC, the region's inspectors; its owners
     once it is approved (drafts and proposals are the councils' working material)."""
     if roles.superuser or roles.is_national_inspector:
-        return Q()
+        return EVERYTHING
     if not roles.authenticated:
         return NOTHING
     condition = council_q(roles) | managing_q(roles)
@@ -108,7 +108,7 @@ def removal_q(roles: UserRoles) -> Q:
     one those with a lot or a building in their region (DOMAIN.md: the inspection oversees
     its region)."""
     if roles.superuser or roles.is_national_inspector:
-        return Q()
+        return EVERYTHING
     if not roles.inspector or roles.inspector_region_id is None:
         return NOTHING
     region = roles.inspector_region_id

@@ -10,15 +10,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import roles_of
-from buildings.selectors import my_apartments
+from mening_uyim import homes
 from mening_uyim.health import health_report
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """One page, a section per role the visitor holds; the public landing for anonymous."""
+    """One page, a section per role the visitor holds, each that role's work
+    (mening_uyim.homes); the public landing for anonymous."""
     roles = roles_of(request.user)
-    apartments = my_apartments(request.user) if roles.is_owner else []
-    return render(request, "home.html", {"roles": roles, "apartments": apartments})
+    user = request.user
+    context = {
+        "roles": roles,
+        "owner": homes.owner_home(user) if roles.is_owner else None,
+        "company": homes.company_home(user) if roles.managing_organization_id else None,
+        "council": homes.council_home(user) if roles.is_council_member else None,
+        "inspection": homes.inspector_home(user, roles=roles)
+        if roles.inspector or roles.superuser
+        else None,
+    }
+    return render(request, "home.html", context)
 
 
 @never_cache

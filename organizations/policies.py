@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from accounts.models import Role
 from accounts.permissions import UserRoles
-from core.scopes import NOTHING
+from core.scopes import EVERYTHING, NOTHING
 from organizations.models import ManagementCompany
 
 
@@ -22,7 +22,7 @@ def staff_scope_q(roles: UserRoles) -> Q:
     """Companies whose staff page a login may see: its own (even once removed, so that it
     can read its status), or every one for inspectors."""
     if roles.superuser or roles.inspector:
-        return Q()
+        return EVERYTHING
     if roles.organization_id is not None:
         return Q(pk=roles.organization_id)
     return NOTHING
@@ -35,7 +35,7 @@ def staff_visible(roles: UserRoles, company: Any) -> bool:
 def staff_manageable_q(roles: UserRoles) -> Q:
     """Companies whose staff a login may change: its director's own, while not removed."""
     if roles.superuser:
-        return Q()
+        return EVERYTHING
     if roles.mc_role == Role.MC_DIRECTOR and roles.managing_organization_id is not None:
         return Q(pk=roles.managing_organization_id)
     return NOTHING

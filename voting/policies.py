@@ -11,7 +11,7 @@ from accounts.permissions import UserRoles
 from buildings import policies as building_policies
 from buildings.models import Building, Ownership
 from buildings.policies import oversight_q
-from core.scopes import NOTHING
+from core.scopes import EVERYTHING, NOTHING
 from lots import policies as lot_policies
 from lots.models import Lot
 from organizations.models import RegisterStatus
@@ -167,7 +167,7 @@ def meeting_scope_q(roles: UserRoles) -> Q:
     electorate it is in; the building's company (while in the register); the councils of
     the building's district; the region's inspectors."""
     if roles.superuser or roles.is_national_inspector:
-        return Q()
+        return EVERYTHING
     if not roles.authenticated:
         return NOTHING
     condition = building_policies.oversight_q(roles, path="building__region_id")
