@@ -13,7 +13,15 @@ times (``at=``), so that every persona finds a working example at once:
   the beat task's path) whose qualified lease passed and whose capital repair did not; an
   open meeting called by the MC, in its voting window now, where owner and co_owner have
   not voted yet; and an owners' initiative collecting signatures, which owner and
-  co_owner can co-sign (the owner persona's signature does not reach the threshold).
+  co_owner can co-sign (the owner persona's signature does not reach the threshold);
+- **a lot in election** (``demo_open_election_ensure``; a spare draft of mening_uyim.demo_lots,
+  in Tashkent city at the demo scale) approved by its councils, whose election one of them
+  opened so that voting began a third of the voting window ago: the personas' MC and the
+  rival stand (their directors see their candidacy), OPEN_ELECTION_BALLOTS owners with
+  the largest weights voted, and the owner with the next largest weight has the login
+  VOTER_EMAIL (the demo password) and has not voted yet: it can sign in and vote. No
+  persona owner can be in that lot (owner, co_owner and neighbour are in building A's
+  managed lot, the outsider in building C's, which demo_reports needs managed).
 
 Buildings A and B get an owner in every flat first (through the Turar-Joy importer), and
 the owners who vote get logins that cannot sign in. Every function checks what exists
@@ -36,11 +44,14 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from accounts.models import Person, User
+from accounts.services import person_login_link
 from buildings.generator.names import FEMALE, MALE, PATRONYMIC, SURNAMES
 from buildings.models import Building, Ownership
 from buildings.turarjoy import turar_joy_import
+from lots.errors import LotError
 from lots.models import Lot, LotStatus
 from mening_uyim.demo import DEMO_A, DEMO_B, Cast, demo_building_record
+from mening_uyim.demo_lots import councils_approve, spare_draft
 from mening_uyim.demo_texts import (
     CLOSED_AGENDA,
     CLOSED_COMMENTS,
@@ -71,6 +82,8 @@ Say = Callable[[str], None]
 ELECTION_MARGIN_DAYS = 3  # the election closed this many days ago
 QUORUM_MARGIN_PERCENT = 2  # voters are added until the quorum is passed by this much
 CLOSED_MEETING_AGO_DAYS = 30  # the closed meeting's voting ended this many days ago
+OPEN_ELECTION_BALLOTS = 40  # ballots already cast in the open election
+VOTER_EMAIL = "saylovchi@demo.uz"  # a demo owner of the lot in election, who can sign in
 LOGIN_EMAIL = "mulkdor-{pinfl}@demo.uz"
 _OWNERS_SINCE = "2014-09-01"
 _BUILDING_CODE = {DEMO_A: 1, DEMO_B: 2}
@@ -232,6 +245,77 @@ def demo_election_ensure(*, cast: Cast, say: Say) -> None:
         f"election #{election.pk} of lot {lot.code} closed: {len(plan)} ballots, "
         f"{cast.mc.name} manages the lot"
     )
+
+
+# --- an open election -------------------------------------------------------------------------
+
+
+def _open_election(lot: Lot, cast: Cast, password: str) -> tuple[Election, int, bool]:
+    """Approval, the election opened, two candidates, the first ballots, the voter's login."""
+    nomination = dt.timedelta(days=settings.VOTING_NOMINATION_DAYS)
+    now = timezone.now()
+    opened = now - nomination - dt.timedelta(days=settings.VOTING_ELECTION_DAYS) / 3
+    councils = councils_approve(
+        lot=lot,
+        cast=cast,
+        password=password,
+        comment="Saylov oʻtkazish uchun",
+        at=opened - dt.timedelta(days=2),
+    )
+    election = election_open(lot=lot, by=councils[0], at=opened)
+    ours = candidate_apply(
+        election=election,
+        company=cast.mc,
+        by=cast.users["mc_director"],
+        at=opened + nomination / 4,
+    )
+    rival = candidate_apply(
+        election=election,
+        company=cast.rival_mc,
+        by=cast.users["rival_mc"],
+        at=opened + nomination / 2,
+    )
+    weights: dict[int, int] = defaultdict(int)
+    for person_id, units in Elector.objects.filter(election=election).values_list(
+        "person_id", "weight_units"
+    ):
+        weights[person_id] += units
+    people = sorted(weights, key=lambda p: (-weights[p], p))
+    voters = people[:OPEN_ELECTION_BALLOTS]
+    logins = _logins(voters)
+    times = _spread(election.nomination_ends_at, now, len(voters))
+    for i, (person_id, at) in enumerate(zip(voters, times, strict=True)):
+        choice = rival if i % 3 == 2 else ours
+        ballot_cast(election=election, voter=logins[person_id], candidate=choice, at=at)
+    rest = people[OPEN_ELECTION_BALLOTS:]
+    free = set(Person.objects.filter(pk__in=rest, user__isnull=True).values_list("pk", flat=True))
+    chosen = next((p for p in rest if p in free), None)
+    linked = chosen is not None and not User.objects.filter(email=VOTER_EMAIL).exists()
+    if chosen is not None and linked:
+        voter = User.objects.create_user(email=VOTER_EMAIL, password=password)
+        person = Person.objects.get(pk=chosen)
+        person_login_link(person=person, user=voter, by=cast.users["admin"], reason="Demo")
+    return election, len(voters), linked
+
+
+@transaction.atomic
+def demo_open_election_ensure(*, cast: Cast, password: str, say: Say) -> None:
+    """A lot in election with an open election (see the module docstring). Idempotent:
+    nothing while a lot is in election, or when no draft is spare."""
+    if Lot.objects.filter(status=LotStatus.ELECTION).exists():
+        return
+    lot = spare_draft(cast)
+    if lot is None:
+        return
+    try:
+        with transaction.atomic():
+            election, ballots, linked = _open_election(lot, cast, password)
+    except (LotError, VotingError) as exc:
+        say(f"lot {lot.code} holds no open election: {exc.message}")
+        return
+    until = f"{timezone.localtime(election.voting_ends_at):%d.%m.%Y}"
+    voter = f"{VOTER_EMAIL} can vote" if linked else f"{VOTER_EMAIL} not linked"
+    say(f"election #{election.pk} of lot {lot.code} open until {until}: {ballots} ballots, {voter}")
 
 
 # --- general meetings of building A -----------------------------------------------------------

@@ -401,8 +401,9 @@ LOGGING = {
 
 # --- domain settings (configurable numbers of DOMAIN.md) ------------------------------
 DEMO_PASSWORD = env_str("MENING_UYIM_DEMO_PASSWORD", "MeningUyim-2026")
-# Scale of the national generator for `make run`'s demo data (1 = 44,000 buildings).
-DEMO_SCALE = float(env_str("MENING_UYIM_DEMO_SCALE", "0.05"))
+# Scale of the national generator for `make run`'s demo data (1 = 44,000 buildings); at
+# 0.08 Tashkent city forms the six lots that show every lot status (mening_uyim.demo_lots).
+DEMO_SCALE = float(env_str("MENING_UYIM_DEMO_SCALE", "0.08"))
 
 # Classification (DOMAIN.md "Building registry"): the defaults of the ClassificationPolicy
 # row that inspectors edit in the admin. Weights are fractions (0.001 steps), thresholds %.
