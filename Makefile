@@ -12,7 +12,7 @@ SCALE ?= 0.05
 TEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
-.PHONY: run test lint audit bench fuzz install setup demo messages makemessages lock clean triage-model
+.PHONY: run test lint audit bench fuzz screenshots install setup demo messages makemessages lock clean triage-model
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -72,6 +72,12 @@ FUZZ_SEED ?=
 fuzz: install $(TRIAGE_MODEL)
 	$(MANAGE) compile_translations
 	$(PY) bin/fuzz-api --examples $(FUZZ_EXAMPLES) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
+
+# Every persona's home at 1280 and 390 px, on a fresh demo site, into var/screenshots/
+# (SCREENSHOTS_DIR to change it); the browser test of the same module checks every page.
+screenshots: install $(TRIAGE_MODEL)
+	$(MANAGE) compile_translations
+	$(PY) -m pytest tests/e2e/test_pages_seen.py -k screenshots
 
 # Developer tools (need GNU gettext: apt-get install gettext).
 makemessages: install
