@@ -229,13 +229,19 @@ def violations(request: HttpRequest) -> HttpResponse:
 
 
 def _chart(rows: list[tuple[Any, int, int]], column: int, title: str, colour: str) -> Any:
-    points = [(f"{row[0]:%m.%y}", Decimal(row[column] // TIYIN_PER_SOM)) for row in rows]
+    """One MC's figure by month (``rows``: the twelve consecutive months of the window,
+    oldest first, as dates; never sorted by a label) on an axis in so'm, the currency's
+    name in the page's language (core.money.currency). A bar's figure is the table's, to
+    the tiyin (format_som), not a rounded one."""
+    points = [(row[0], Decimal(row[column]) / TIYIN_PER_SOM) for row in rows]
     return month_bars(
         points,
         title=title,
         unit=currency(),
         colour=colour,
-        value_text=lambda som: format_som(int(som) * TIYIN_PER_SOM),
+        value_text=lambda som: format_som(int(som * TIYIN_PER_SOM)),
+        # Translators: the money axis counted in millions, e.g. "mln soʻm", "млн сум"
+        unit_millions=_("mln %(currency)s") % {"currency": currency()},
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -11,12 +12,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from buildings import selectors
-from buildings.charts import month_bars, wear_bars
+from buildings.charts import Reference, consumption_figures, number_text, wear_bars
 from buildings.classification import classify, policy_current, tenths
 from buildings.filters import MSG_IGNORED, registry_filter_parse
 from buildings.models import ELEMENT_LABELS, ELEMENTS, STRUCTURAL, Classification
@@ -56,6 +56,12 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     latest = assessments[0] if assessments else None
     wear_chart = None
+    # One figure for the text and the chart: the building's overall wear (its latest
+    # assessment's weighted mean), and the element threshold of the policy in force.
+    overall = building.overall_wear
+    if overall is None and history:
+        overall = history[0][1].overall_wear
+    threshold = Decimal(policy.yellow_element) / 10
     if latest is not None:
         rows = [
             (
@@ -66,23 +72,28 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for e in ELEMENTS
             if building.has_elevator or e != "elevators"
         ]
-        wear_chart = wear_bars(rows, title=_("Wear by element, %"))
-    consumption = selectors.building_consumption(building)
-    charts = []
-    if consumption:
-        for field, label, unit, colour in (
-            ("electricity_kwh", pgettext("consumption", "Electricity"), _("kWh"), "#1565c0"),
-            ("gas_m3", pgettext("consumption", "Gas"), _("m³"), "#ef6c00"),
-            ("water_m3", pgettext("consumption", "Water"), _("m³"), "#00838f"),
-        ):
-            points = [(f"{c.month:%m.%y}", getattr(c, field)) for c in consumption]
-            charts.append((label, unit, month_bars(points, title=label, unit=unit, colour=colour)))
+        wear_chart = wear_bars(
+            rows,
+            title=_("Wear by element, %"),
+            overall=(
+                Reference(_("Overall wear (weighted mean)"), overall)
+                if overall is not None
+                else None
+            ),
+            threshold=Reference(
+                _("an element above this line makes the building at least yellow"), threshold
+            ),
+        )
+    consumption = consumption_figures(selectors.building_consumption(building))
     context = {
         "building": building,
         "history": history,
         "latest": latest,
         "wear_chart": wear_chart,
-        "consumption_charts": charts,
+        "overall_wear": number_text(overall) if overall is not None else "—",
+        "wear_threshold": number_text(threshold),
+        "consumption": consumption,
+        "consumption_charts": consumption.charts,
         "apartments": selectors.building_apartments_private(request.user, building),
         "mine": [a for a in selectors.my_apartments(request.user) if a.building_id == building.pk],
     }

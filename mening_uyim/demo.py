@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Membership, Person, Role, User
 from accounts.services import membership_grant
 from core.money import TIYIN_PER_SOM
+from core.periods import month_previous, month_start, period_text
 from organizations.models import ManagementCompany, RegisterStatus
 from territory.models import District, Region
 from territory.reference import regions_ensure
@@ -260,20 +262,22 @@ def _demo_records() -> list[dict[str, Any]]:
         },
         {"kind": "land_plot", "cadastral_number": DEMO_A, "area_m2": 4200},
     ]
+    # Twelve months up to the last closed one (the month before today's, in Asia/Tashkent),
+    # stepping back by date: deriving the year from the index stored January as last year.
+    month = month_previous(month_start(timezone.localdate()))
     for i in range(12):
-        month = (10 - i) % 12 + 1
-        year = 2026 if i < 10 else 2025
-        winter = month in (11, 12, 1, 2, 3)
+        winter = month.month in (11, 12, 1, 2, 3)
         records.append(
             {
                 "kind": "consumption",
                 "cadastral_number": DEMO_A,
-                "month": f"{year}-{month:02d}",
+                "month": period_text(month),
                 "electricity_kwh": 6800 + 900 * winter + 37 * i,
                 "gas_m3": 900 + 2700 * winter,
                 "water_m3": 410 + 11 * i,
             }
         )
+        month = month_previous(month)
     return records
 
 

@@ -8,9 +8,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from buildings.generator.load import next_id, write_rows
 from buildings.generator.plan import PlannedBuilding, Progress
 from buildings.models import ELEMENTS
+from core.periods import month_previous, month_start
 
 
 def _wear(age: int, rng: random.Random) -> dict[str, Decimal | None]:
@@ -71,14 +74,11 @@ def write_assessments(plan: list[PlannedBuilding], rng: random.Random, say: Prog
 
 def write_consumption(plan: list[PlannedBuilding], rng: random.Random, say: Progress) -> int:
     say("writing 12 months of consumption")
-    today = dt.date.today()
-    months = []
-    year, month = today.year, today.month
-    for _i in range(12):
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-        months.append(dt.date(year, month, 1))
+    # The twelve closed months before today's in Asia/Tashkent (not the server's zone: a
+    # UTC clock still reads November on the morning of 1 December in Tashkent).
+    months = [month_previous(month_start(timezone.localdate()))]
+    while len(months) < 12:
+        months.append(month_previous(months[-1]))
     first = next_id("buildings_monthlyconsumption")
 
     def rows() -> Iterable[tuple[Any, ...]]:

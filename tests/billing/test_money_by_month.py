@@ -21,6 +21,7 @@ from buildings.models import Apartment
 from lots.models import Lot, LotStatus
 from mening_uyim.demo import Cast
 from tests.billing.revenue_world import pdf, sa_lot, tk_lot
+from tests.chart_svg import charts, groups, texts, title
 from tests.factories import ManagementCompanyFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +114,7 @@ def test_the_window_is_twelve_months_up_to_the_month_asked(client: Client, cast:
     assert [r[0] for r in company["rows"]] == months_until(DEC)
     assert company["revenue"] == 3_000_000_00
     text = page.content.decode()
-    assert text.count('<svg class="chart"') == 2
+    assert len(charts(text)) == 2
     assert "3\u00a0000\u00a0000 so\u02bbm" in text  # the page is Uzbek
     earlier = client.get("/billing/inspection/months/?until=2026-10")
     assert earlier.context["periods"][-1] == OCT
@@ -139,3 +140,54 @@ def test_the_page_keeps_its_queries_as_mcs_and_months_grow(
     with django_assert_max_num_queries(len(first.captured_queries)):
         response = client.get("/billing/inspection/months/")
     assert len(response.context["companies"]) == 5
+
+
+def _months_page(client: Client, cast: Cast, language: str) -> str:
+    client.force_login(cast.users["inspector"])
+    client.cookies["django_language"] = language
+    page = client.get("/billing/inspection/months/")
+    assert page.status_code == 200
+    return page.content.decode()
+
+
+@pytest.mark.parametrize(("language", "unit"), [("uz", "so\u02bbm"), ("ru", "сум"), ("en", "so'm")])
+def test_the_money_axis_is_in_the_currency_of_the_pages_language(
+    client: Client, cast: Cast, language: str, unit: str
+) -> None:
+    lot = tk_lot(cast)
+    _revenue(lot, cast.users["mc_director"], 3_250_000_00, dt.date(2026, 11, 20))
+    _revenue(lot, cast.users["mc_director"], 12_500_00, dt.date(2026, 10, 20))
+    contributions, revenue = charts(_months_page(client, cast, language))
+    assert texts(contributions, "axis-title") == [unit]  # nothing accrued: 0, 1, 2 so'm
+    assert texts(contributions, "tick") == ["0", "1", "2"]
+    # round ticks that cover the highest bar, counted in millions of the currency
+    (heading,) = texts(revenue, "axis-title")
+    assert heading.endswith(f" {unit}")
+    assert heading != unit
+    assert texts(revenue, "tick") == ["0", "1", "2", "3", "4"]
+    # and each month's full figure in the chart's accessible name
+    assert f"3\u00a0250\u00a0000 {unit}" in revenue.get("aria-label", "")
+    assert f"12\u00a0500 {unit}" in revenue.get("aria-label", "")
+
+
+def test_the_months_run_in_date_order_across_the_new_year(
+    client: Client, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Half an hour into 2027 in Tashkent (still 2026 in UTC), the window is February 2026
+    to January 2027, in that order, and each bar's figure is the table's, to the tiyin."""
+    moment = dt.datetime(2026, 12, 31, 19, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+    lot = tk_lot(cast)
+    director = cast.users["mc_director"]
+    _revenue(lot, director, 1_000_000_50, dt.date(2026, 12, 20))
+    _revenue(lot, director, 250_000_00, dt.date(2027, 1, 1))
+    html = _months_page(client, cast, "uz")
+    _contributions, revenue = charts(html)
+    assert texts(revenue, "month") == [f"{m:02d}" for m in (*range(2, 13), 1)]
+    assert texts(revenue, "year") == ["2026", "2027"]
+    bars = [title(g) for g in groups(revenue, "bar")]
+    assert bars[0] == "Fevral 2026: 0 so\u02bbm"
+    assert bars[-2] == "Dekabr 2026: 1\u00a0000\u00a0000,50 so\u02bbm"
+    assert bars[-1] == "Yanvar 2027: 250\u00a0000 so\u02bbm"
+    # the same figures in the table beside the chart
+    assert "<td>12.2026</td><td>0 so\u02bbm</td><td>1\u00a0000\u00a0000,50 so\u02bbm</td>" in html
