@@ -196,6 +196,15 @@ def test_the_tin_error_is_shown_in_the_visitor_language(
     assert not ManagementCompany.objects.filter(tin="30987654").exists()
 
 
+@pytest.mark.parametrize("tin", ["30987654", "3098765432", "30987654x"])
+def test_a_bad_tin_is_said_once(client: Client, cast: Cast, outsider: User, tin: str) -> None:
+    """One rule, one message: too short, too long and not digits all read MSG_TIN once."""
+    client.force_login(outsider)
+    response = client.post(APPLY, application_data(tin=tin))
+    assert response.status_code == 400
+    assert response.context["form"].errors["tin"] == [str(MSG_TIN)]
+
+
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_anonymous_visitors_are_sent_to_log_in_and_nothing_is_written(
     client: Client, cast: Cast, method: str
