@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import DecimalField, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import roles_of
-from buildings.models import Building
+from buildings.models import Building, Classification
 from lots import policies
 from lots.models import Lot, LotBuilding, LotStatus, LotStatusChange, ProgramAmendment, ProgramItem
 from organizations.models import RegisterStatus
@@ -65,6 +66,12 @@ def lot_for(user: Any, pk: int) -> Lot:
 
 
 def lot_buildings(lot: Lot) -> list[Building]:
+    """Every building of the lot, in one query, with only what the lot page shows.
+
+    The page needs them all (its map's points and its figures), and a lot is bounded by
+    its own rule (about 7,000 to 15,000 apartments, some hundreds of buildings), so the
+    page's table is a page of this list (``lot_buildings_page``) rather than one more query.
+    """
     return list(
         Building.objects.filter(lot_membership__lot=lot)
         .select_related("district")
@@ -84,14 +91,27 @@ def lot_buildings(lot: Lot) -> list[Building]:
     )
 
 
+LOT_BUILDINGS_PER_PAGE = 25
+CLASSES = Classification.choices  # green, yellow, red, unassessed: the order of the badges
+
+
+def lot_buildings_page(buildings: list[Building], number: Any) -> Page[Building]:
+    """One page of the lot's buildings table (no query: ``buildings`` is already read)."""
+    return Paginator(buildings, LOT_BUILDINGS_PER_PAGE).get_page(number)
+
+
 def lot_stats(buildings: list[Building]) -> dict[str, Any]:
-    """Figures of the lot page, derived from its buildings' rows."""
+    """Figures of the lot page, derived from its buildings' rows. ``classes`` is a list of
+    (class, its name, count) in the order green, yellow, red, unassessed: a badge names its
+    class, never by colour alone."""
     classes = Counter(b.classification for b in buildings)
     return {
         "buildings": len(buildings),
         "apartments": sum(b.apartments_count for b in buildings),
         "area_m2": sum(b.living_area_m2 for b in buildings),
-        "classes": {k: classes.get(k, 0) for k in ("green", "yellow", "red", "unassessed")},
+        "classes": [
+            (value, label, classes.get(value, 0)) for value, label in Classification.choices
+        ],
         "districts": sorted({b.district.name for b in buildings}),
     }
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import roles_of
-from buildings.models import Building
+from buildings.models import Building, Classification
 from core.money import TIYIN_PER_SOM
 from lots import policies, selectors
 from lots.forms import AmendmentForm, DecisionForm, MoveForm, ProgramItemForm
@@ -51,10 +51,22 @@ def council(request: HttpRequest) -> HttpResponse:
     return render(request, "lots/council.html", {"district": district, "lots": lots})
 
 
+LOT_BUILDINGS_TARGET = "lot-buildings"  # the id of the lot page's buildings table
+
+
 @login_required
 def lot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lot page. Its buildings table is paged (``?page=``); htmx fetches a page of the
+    table alone (HX-Target: lot-buildings), and without JavaScript the pager's links load
+    the whole page."""
     lot = selectors.lot_for(request.user, pk)
     buildings = selectors.lot_buildings(lot)
+    page = selectors.lot_buildings_page(buildings, request.GET.get("page"))
+    if (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-Target") == LOT_BUILDINGS_TARGET
+    ):
+        return render(request, "lots/_lot_buildings.html", {"lot": lot, "page": page})
     totals = program_totals(lot)
     roles = roles_of(request.user)
     can_decide = policies.may_decide(roles, lot)
@@ -65,7 +77,7 @@ def lot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         targets = [t for t in selectors.draft_lots_of_council(request.user) if t.pk != lot.pk]
     context = {
         "lot": lot,
-        "buildings": buildings,
+        "page": page,
         "stats": selectors.lot_stats(buildings),
         "program": selectors.lot_program(lot),
         "totals": totals,
@@ -80,6 +92,7 @@ def lot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "targets": targets,
         "decision_form": DecisionForm(),
         "points": [[b.pk, round(b.lat, 5), round(b.lon, 5), b.classification] for b in buildings],
+        "class_labels": dict(Classification.choices),
     }
     return render(request, "lots/lot_detail.html", context)
 
