@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Any:
+    """DRF's handler, with every 404 saying DRF's translated "Not found.".
+
+    DRF hands on an ``Http404``'s own text, and ``get_object_or_404`` writes it in English
+    and names the model ("No Building matches the given query."): untranslated, and it
+    tells an outsider what kind of row an id was not."""
+    if isinstance(exc, Http404):
+        exc = NotFound()
+    return drf_exception_handler(exc, context)
 
 
 class ErrorOut(serializers.Serializer[Any]):

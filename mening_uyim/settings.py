@@ -329,6 +329,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    "EXCEPTION_HANDLER": "core.api.exception_handler",  # a 404 in the reader's language
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated call is a 401 with WWW-Authenticate.
         "accounts.authentication.TokenAuthentication",  # DRF's, its lookup in plain SQL

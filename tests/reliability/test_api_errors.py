@@ -29,6 +29,19 @@ def test_an_unmatched_api_path_is_a_json_404_in_uzbek(client: Client, path: str)
     assert response.json() == {"detail": "Topilmadi."}
 
 
+@pytest.mark.parametrize(("language", "said"), [("uz", "Topilmadi."), ("ru", "Не найдено.")])
+@pytest.mark.parametrize("path", ["/api/v1/buildings/999999/", "/api/v1/lots/999999/"])
+def test_an_object_not_found_is_said_in_the_readers_language(
+    client: Client, cast: Cast, path: str, language: str, said: str
+) -> None:
+    """Not get_object_or_404's English, which also names the model."""
+    client.force_login(cast.users["inspector"])
+    client.cookies["django_language"] = language
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": said}
+
+
 def test_an_unmatched_page_is_still_a_page(client: Client) -> None:
     response = client.get("/lots/١٢/")
     assert response.status_code == 404
