@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import roles_of
 from buildings import selectors
-from buildings.filters import bad_id, registry_filter_parse
+from buildings.filters import Q_MAX, bad_id, registry_filter_parse
 from buildings.models import (
     BUILDING_PUBLIC_FIELDS,
     ELEMENTS,
@@ -61,10 +61,20 @@ class BuildingSerializer(serializers.ModelSerializer[Building]):
         OpenApiParameter("region", str, description="region code, e.g. UZ-TK"),
         OpenApiParameter("district", int, description="district id"),
         OpenApiParameter("classification", str, enum=Classification.values),
+        OpenApiParameter(
+            "q",
+            str,
+            description=(
+                "search: part of the address (any case, any apostrophe), or the start of "
+                f"the cadastral number (spaces and : - . / ignored); at most {Q_MAX} "
+                "characters, a longer one is a 400"
+            ),
+        ),
     ]
 )
 class BuildingList(generics.ListAPIView[Building]):
-    """The public registry: public fields only, paginated."""
+    """The public registry: public fields only, paginated. Filters that contradict each
+    other (a district outside the region) are a 400, as a bad id is."""
 
     permission_classes = [permissions.AllowAny]
     serializer_class = BuildingSerializer
@@ -74,6 +84,9 @@ class BuildingList(generics.ListAPIView[Building]):
         filters = registry_filter_parse(self.request.query_params, class_param="classification")
         if filters.errors:
             raise serializers.ValidationError({k: [v] for k, v in filters.errors.items()})
+        mismatch = selectors.district_mismatch(filters)
+        if mismatch:
+            raise serializers.ValidationError({"district": [mismatch]})
         return selectors.buildings_filtered(filters)
 
 

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Replace, Upper
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import roles_of
-from buildings.filters import RegistryFilter
+from buildings.filters import (
+    APOSTROPHES,
+    CADASTRAL_SEPARATORS,
+    RegistryFilter,
+    district_not_in_region,
+)
 from buildings.models import (
     BUILDING_PUBLIC_FIELDS,
     Apartment,
@@ -18,7 +26,7 @@ from buildings.models import (
     Ownership,
 )
 from buildings.policies import assessment_scope_q, oversight_q, private_visible
-from territory.models import Region
+from territory.models import District, Region
 
 PUBLIC_BUILDING_FIELDS = (
     "id",
@@ -48,9 +56,34 @@ def buildings_public() -> QuerySet[Building]:
     )
 
 
+def _replaced(expression: Combinable | str, marks: tuple[str, ...], by: str) -> Any:
+    result: Any = F(expression) if isinstance(expression, str) else expression
+    for mark in marks:
+        result = Replace(result, Value(mark), Value(by))
+    return result
+
+
+def _search(qs: QuerySet[Building], filters: RegistryFilter) -> QuerySet[Building]:
+    """The search ``q`` (buildings.filters says how both sides are normalised): the
+    address contains it, or the cadastral number starts with it. A search that is only
+    separators ("::") has no cadastral part, and must not match every number."""
+    qs = qs.alias(
+        _address_key=_replaced("address", APOSTROPHES, "'"),
+        _cadastral_key=Upper(_replaced("cadastral_number", CADASTRAL_SEPARATORS, "")),
+    )
+    condition = Q(_address_key__icontains=filters.q)
+    if filters.q_cadastral:
+        condition |= Q(_cadastral_key__startswith=filters.q_cadastral)
+    return qs.filter(condition)
+
+
 def buildings_filtered(filters: RegistryFilter) -> QuerySet[Building]:
-    """The public registry narrowed by parsed filters (buildings.filters)."""
+    """The public registry narrowed by parsed filters (buildings.filters). The search
+    narrows the same public rows and reads only public columns (address, cadastral
+    number): a search can never find a building by its owners or their accounts."""
     qs = buildings_public()
+    if filters.q:
+        qs = _search(qs, filters)
     if filters.region_code:
         qs = qs.filter(region__code=filters.region_code)
     if filters.region_id is not None:
@@ -133,5 +166,159 @@ def map_points(filters: RegistryFilter) -> list[list[Any]]:
     ]
 
 
-def regions_with_districts() -> list[Region]:
-    return list(Region.objects.prefetch_related("districts").order_by("name"))
+@dataclass(frozen=True)
+class RegistryChoices:
+    """What the registry's filter form offers: every region, and the districts of the
+    chosen one only (none before a region is chosen)."""
+
+    regions: list[Region]
+    region: Region | None
+    districts: list[District]
+
+    def has_district(self, district_id: int | None) -> bool:
+        return any(d.pk == district_id for d in self.districts)
+
+
+def registry_choices(filters: RegistryFilter) -> RegistryChoices:
+    """Regions (one query) and the chosen region's districts (one more). A district given
+    without a region chooses its own region (one more), so the form shows both."""
+    regions = list(Region.objects.order_by("name"))
+    region = next(
+        (r for r in regions if r.code == filters.region_code or r.pk == filters.region_id),
+        None,
+    )
+    if region is None and not filters.region_chosen and filters.district_id is not None:
+        region_id = (
+            District.objects.filter(pk=filters.district_id)
+            .values_list("region_id", flat=True)
+            .first()
+        )
+        region = next((r for r in regions if r.pk == region_id), None)
+    districts = list(region.districts.order_by("name")) if region is not None else []
+    return RegistryChoices(regions, region, districts)
+
+
+def districts_of_region(filters: RegistryFilter) -> list[District]:
+    """The districts of the chosen region (by code or id), by name; none without one."""
+    if filters.region_code:
+        qs = District.objects.filter(region__code=filters.region_code)
+    elif filters.region_id is not None:
+        qs = District.objects.filter(region_id=filters.region_id)
+    else:
+        return []
+    return list(qs.order_by("name"))
+
+
+def district_mismatch(filters: RegistryFilter, choices: RegistryChoices | None = None) -> str:
+    """The message when the filter's district is not in its region, else "".
+
+    With ``choices`` (the page's form, already read) no query is made; without, one query
+    reads the district's region. A district that does not exist is no mismatch: it
+    simply matches no building, as before.
+    """
+    if filters.district_id is None or not filters.region_chosen:
+        return ""
+    if (
+        choices is not None
+        and choices.region is not None
+        and choices.has_district(filters.district_id)
+    ):
+        return ""
+    district = District.objects.select_related("region").filter(pk=filters.district_id).first()
+    if district is None:
+        return ""
+    region = district.region
+    if region.code == filters.region_code or region.pk == filters.region_id:
+        return ""
+    chosen = choices.region.name if choices is not None and choices.region else ""
+    if not chosen:
+        chosen = filters.region_code or str(filters.region_id)
+    return district_not_in_region(district.name, chosen)
+
+
+DEFAULT_MAP_REGION = "UZ-TK"  # the capital, for anonymous visitors and logins without a place
+
+
+@dataclass(frozen=True)
+class MapFocus:
+    """Where the map opens: the region its filter starts with ("" for the whole country)
+    and the box to show first, ((south, west), (north, east)), or None to fit the points."""
+
+    region: str
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
+
+
+def _bounds_of(qs: QuerySet[Building]) -> tuple[str, Any] | None:
+    """The region holding most of ``qs`` and the box of those buildings, in one query."""
+    row = (
+        qs.order_by()
+        .values("region__code")
+        .annotate(
+            n=Count("id", distinct=True),
+            south=Min("lat"),
+            north=Max("lat"),
+            west=Min("lon"),
+            east=Max("lon"),
+        )
+        .order_by("-n", "region__code")
+        .first()
+    )
+    if row is None:
+        return None
+    box = ((row["south"], row["west"]), (row["north"], row["east"]))
+    return row["region__code"], box
+
+
+def _region_focus(region_id: int) -> MapFocus:
+    """A region's buildings' box (one query); an empty region falls back on its centroid
+    (one more), and a region without either opens as the default."""
+    found = _bounds_of(Building.objects.filter(region_id=region_id))
+    if found is not None:
+        return MapFocus(found[0], found[1])
+    region = Region.objects.filter(pk=region_id).values("code", "lat", "lon").first()
+    if region is None:
+        return MapFocus(DEFAULT_MAP_REGION)
+    if region["lat"] is None or region["lon"] is None:
+        return MapFocus(region["code"])
+    lat, lon = region["lat"], region["lon"]
+    return MapFocus(region["code"], ((lat - 0.3, lon - 0.4), (lat + 0.3, lon + 0.4)))
+
+
+def map_focus(user: Any) -> MapFocus:
+    """Where the map opens for ``user`` (the first role that applies):
+
+    - an inspector: their region; a national inspector (or an administrator): the country;
+    - a council member: their district's region;
+    - management company staff: the region of most of their company's buildings, framed on
+      those buildings;
+    - an owner: the building(s) they own in;
+    - anyone else (anonymous included): the default region, fitted to its points.
+
+    The map is public, so this only chooses a view; it grants nothing.
+    """
+    roles = roles_of(user)
+    if roles.superuser or roles.is_national_inspector:
+        box = Building.objects.aggregate(
+            south=Min("lat"), north=Max("lat"), west=Min("lon"), east=Max("lon")
+        )
+        if box["south"] is None:
+            return MapFocus("")
+        return MapFocus("", ((box["south"], box["west"]), (box["north"], box["east"])))
+    if roles.inspector and roles.inspector_region_id is not None:
+        return _region_focus(roles.inspector_region_id)
+    if roles.council_region_id is not None:
+        return _region_focus(roles.council_region_id)
+    if roles.organization_id is not None:
+        found = _bounds_of(Building.objects.filter(manager_id=roles.organization_id))
+        if found is not None:
+            return MapFocus(*found)
+    if roles.person is not None and roles.owns_apartments:
+        found = _bounds_of(
+            Building.objects.filter(
+                apartments__ownerships__person_id=roles.person.pk,
+                apartments__ownerships__until__isnull=True,
+            )
+        )
+        if found is not None:
+            return MapFocus(*found)
+    return MapFocus(DEFAULT_MAP_REGION)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -18,8 +21,15 @@ from django.views.decorators.http import require_GET
 from buildings import selectors
 from buildings.charts import Reference, consumption_figures, number_text, wear_bars
 from buildings.classification import classify, policy_current, tenths
-from buildings.filters import MSG_IGNORED, registry_filter_parse
-from buildings.models import ELEMENT_LABELS, ELEMENTS, STRUCTURAL, Classification
+from buildings.filters import (
+    MSG_IGNORED,
+    Q_MAX,
+    RegistryFilter,
+    bad_id,
+    registry_filter_parse,
+)
+from buildings.models import ELEMENT_LABELS, ELEMENTS, STRUCTURAL, Building, Classification
+from buildings.selectors import RegistryChoices
 
 
 @login_required
@@ -100,37 +110,107 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "buildings/building_detail.html", context)
 
 
+def _registry_form(
+    request: HttpRequest, params: Mapping[str, Any] | None = None
+) -> tuple[RegistryFilter, RegistryChoices, list[str]]:
+    """The registry's filters as the pages read them, with what the form offers.
+
+    A bad filter is ignored, and the page says so (buildings.filters); so is a region that
+    does not exist. A district that is not in the chosen region is ignored too: **the
+    region takes precedence**, because the district select only offers the region's
+    districts, so such a district comes from a region changed without JavaScript or from
+    an edited URL. A search that is too long is not ignored: the caller refuses the page
+    (400) rather than show every building as if it matched.
+    """
+    filters = registry_filter_parse(request.GET if params is None else params)
+    notices = [
+        error if key == "q" else f"{error} {MSG_IGNORED}" for key, error in filters.errors.items()
+    ]
+    choices = selectors.registry_choices(filters)
+    if filters.region_chosen and choices.region is None:
+        notices.append(
+            f"{bad_id(filters.region_code or str(filters.region_id), 'region')} {MSG_IGNORED}"
+        )
+        filters.region_code = filters.region_id = None
+    mismatch = selectors.district_mismatch(filters, choices)
+    if mismatch:
+        notices.append(f"{mismatch} {MSG_IGNORED}")
+        filters.district_id = None
+    return filters, choices, notices
+
+
+def _selected(filters: RegistryFilter, choices: RegistryChoices) -> dict[str, str]:
+    return {
+        "region": choices.region.code if choices.region is not None else "",
+        "district": str(filters.district_id or ""),
+        "class": filters.klass or "",
+        "q": filters.q,
+    }
+
+
 @require_GET
 def building_list(request: HttpRequest) -> HttpResponse:
-    filters = registry_filter_parse(request.GET)
-    for error in filters.errors.values():  # a bad filter is ignored, and the page says so
-        messages.warning(request, f"{error} {MSG_IGNORED}")
-    qs = selectors.buildings_filtered(filters)
+    """The public registry, filtered and searched (``q``: address or cadastral number)."""
+    filters, choices, notices = _registry_form(request)
+    refused = "q" in filters.errors
+    qs = selectors.buildings_filtered(filters) if not refused else Building.objects.none()
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    region = filters.region_code or (str(filters.region_id) if filters.region_id else "")
+    selected = _selected(filters, choices)
     context = {
         "page": page,
-        "regions": selectors.regions_with_districts(),
-        "selected": {
-            "region": region,
-            "district": str(filters.district_id or ""),
-            "class": filters.klass or "",
-        },
+        "regions": choices.regions,
+        "districts": choices.districts,
+        "region_chosen": choices.region is not None,
+        "selected": selected,
+        "query": urlencode({k: v for k, v in selected.items() if v}) + "&",
         "classes": Classification.choices,
+        "notices": notices,
+        "q_max": Q_MAX,
     }
     partial = request.headers.get("HX-Request") == "true"  # htmx swaps only the rows
     template = "buildings/_building_rows.html" if partial else "buildings/building_list.html"
-    return render(request, template, context)
+    return render(request, template, context, status=400 if refused else 200)
+
+
+@require_GET
+def district_options(request: HttpRequest) -> HttpResponse:
+    """The district select's <option>s for ``region`` (htmx swaps them in when the region
+    changes): only that region's districts; before a region is chosen, a single "choose a
+    region first". Public, as the registry is. A malformed region is a 400."""
+    filters = registry_filter_parse({"region": request.GET.get("region", "")})
+    if filters.errors:
+        return HttpResponse(filters.errors["region"], status=400, content_type="text/plain")
+    context = {
+        "districts": selectors.districts_of_region(filters),
+        "region_chosen": filters.region_chosen,
+        "selected": "",
+    }
+    return render(request, "buildings/_district_options.html", context)
 
 
 @require_GET
 def building_map(request: HttpRequest) -> HttpResponse:
+    """The map opens where the user works or lives (selectors.map_focus); a region in the
+    URL (even an empty one: "all regions") is the user's own choice and wins, and the map
+    then fits its points."""
+    if "region" in request.GET:
+        focus = selectors.MapFocus(str(request.GET["region"])[:20])
+    else:
+        focus = selectors.map_focus(request.user)
+    params = {"region": focus.region, "district": request.GET.get("district", "")}
+    filters, choices, notices = _registry_form(request, params)
     context = {
-        "regions": selectors.regions_with_districts(),
+        "regions": choices.regions,
+        "districts": choices.districts,
+        "region_chosen": choices.region is not None,
+        "region": choices.region.code if choices.region is not None else "",
+        "district": str(filters.district_id or ""),
+        "notices": notices,
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        "region": str(request.GET.get("region", "UZ-TK"))[:20],
-        "district": str(request.GET.get("district", ""))[:20],
+        "bounds": json.dumps(focus.bounds) if focus.bounds else "",
+        "class_labels": dict(Classification.choices),
+        "thousand_separator": get_format("THOUSAND_SEPARATOR"),
     }
     return render(request, "buildings/map.html", context)
 
@@ -138,8 +218,13 @@ def building_map(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cache_control(public=True, max_age=300)
 def map_points(request: HttpRequest) -> JsonResponse:
+    """Points of the filtered registry; a bad filter, or a district that is not in the
+    region, is a 400 (a script asked, not a person)."""
     filters = registry_filter_parse(request.GET)
     if filters.errors:
         return JsonResponse({"errors": filters.errors}, status=400)
+    mismatch = selectors.district_mismatch(filters)
+    if mismatch:
+        return JsonResponse({"errors": {"district": mismatch}}, status=400)
     points = selectors.map_points(filters)
     return JsonResponse({"fields": ["id", "lat", "lon", "class"], "points": points})

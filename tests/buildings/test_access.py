@@ -18,6 +18,7 @@ ROUTES = {
     "buildings:my_apartments",
     "buildings:building_list",
     "buildings:building_detail",
+    "buildings:district_options",
     "buildings:map",
     "buildings:map_points",
     "api:buildings",
@@ -40,6 +41,13 @@ CASES = [
     ),
     Case("building page", lambda c: f"/registry/buildings/{building_a(c)}/", {"default": 200}),
     Case("building list", lambda c: "/registry/buildings/?region=UZ-TK", {"default": 200}),
+    Case(
+        "building list search",
+        lambda c: "/registry/buildings/?q=Amir+Temur&region=UZ-TK",
+        {"default": 200},
+    ),
+    Case("district options", lambda c: "/registry/districts/?region=UZ-TK", {"default": 200}),
+    Case("district options, no region", lambda c: "/registry/districts/", {"default": 200}),
     Case("map", lambda c: "/registry/map/", {"default": 200}),
     Case("map points", lambda c: "/registry/map/points.json?region=UZ-TK", {"default": 200}),
     Case("admin buildings", lambda c: "/admin/buildings/building/", CONSOLE),
@@ -51,6 +59,7 @@ CASES = [
     Case("admin apartments", lambda c: "/admin/buildings/apartment/", CONSOLE),
     Case("admin assessments", lambda c: "/admin/buildings/conditionassessment/", CONSOLE),
     Case("api buildings", lambda c: "/api/v1/buildings/?region=UZ-TK", {"default": 200}),
+    Case("api buildings search", lambda c: "/api/v1/buildings/?q=DEMO:TK", {"default": 200}),
     Case("api building", lambda c: f"/api/v1/buildings/{building_a(c)}/", {"default": 200}),
     Case(
         "api my apartments", lambda c: "/api/v1/me/apartments/", {"default": 200, "anonymous": 401}
