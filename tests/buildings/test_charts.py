@@ -244,7 +244,7 @@ def test_month_bars_take_dates_not_labels() -> None:
 
 @pytest.mark.parametrize(
     ("language", "units"),
-    [("uz", ["kVt·soat", "m³", "m³"]), ("ru", ["кВт·ч", "m³", "m³"]), ("en", ["kWh", "m³", "m³"])],
+    [("uz", ["kVt·soat", "m³", "m³"]), ("ru", ["кВт·ч", "м³", "м³"]), ("en", ["kWh", "m³", "m³"])],
 )
 def test_consumption_axes_carry_their_units(
     client: Client, cast: Cast, language: str, units: list[str]
