@@ -163,6 +163,25 @@ def _logins(person_ids: Sequence[int]) -> dict[int, User]:
 # --- the lot election -------------------------------------------------------------------------
 
 
+def _candidates(
+    election: Election, cast: Cast, opened: dt.datetime, nomination: dt.timedelta
+) -> tuple[Candidate, Candidate]:
+    """The personas' MC and the rival stand, a quarter and a half into the nomination."""
+    ours = candidate_apply(
+        election=election,
+        company=cast.mc,
+        by=cast.users["mc_director"],
+        at=opened + nomination / 4,
+    )
+    rival = candidate_apply(
+        election=election,
+        company=cast.rival_mc,
+        by=cast.users["rival_mc"],
+        at=opened + nomination / 2,
+    )
+    return ours, rival
+
+
 def _voters(election: Election, first: Sequence[int]) -> list[int]:
     """``first`` (the personas), then the other electors by weight, largest first, until
     the participating weight passes the quorum by QUORUM_MARGIN_PERCENT."""
@@ -205,18 +224,7 @@ def demo_election_ensure(*, cast: Cast, say: Say) -> None:
     )
     try:
         election = election_open(lot=lot, by=council, at=opened)
-        ours = candidate_apply(
-            election=election,
-            company=cast.mc,
-            by=cast.users["mc_director"],
-            at=opened + nomination / 4,
-        )
-        rival = candidate_apply(
-            election=election,
-            company=cast.rival_mc,
-            by=cast.users["rival_mc"],
-            at=opened + nomination / 2,
-        )
+        ours, rival = _candidates(election, cast, opened, nomination)
     except VotingError as exc:
         say(f"no demo election: {exc.message}")
         return
@@ -263,18 +271,7 @@ def _open_election(lot: Lot, cast: Cast, password: str) -> tuple[Election, int, 
         at=opened - dt.timedelta(days=2),
     )
     election = election_open(lot=lot, by=councils[0], at=opened)
-    ours = candidate_apply(
-        election=election,
-        company=cast.mc,
-        by=cast.users["mc_director"],
-        at=opened + nomination / 4,
-    )
-    rival = candidate_apply(
-        election=election,
-        company=cast.rival_mc,
-        by=cast.users["rival_mc"],
-        at=opened + nomination / 2,
-    )
+    ours, rival = _candidates(election, cast, opened, nomination)
     weights: dict[int, int] = defaultdict(int)
     for person_id, units in Elector.objects.filter(election=election).values_list(
         "person_id", "weight_units"
