@@ -11,7 +11,7 @@ inspection console) is followed too, its change lists and forms included, up to 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -168,8 +168,11 @@ class Seen:
     problems: list[str] = field(default_factory=list)
 
 
-def crawl(context: Any, base: str, persona: str) -> Seen:
-    """Open the persona's pages, breadth first from the home page, one per kind."""
+def crawl(
+    context: Any, base: str, persona: str, on_page: Callable[[Any, str], None] | None = None
+) -> Seen:
+    """Open the persona's pages, breadth first from the home page, one per kind;
+    ``on_page(page, url)`` looks at each page that opened, while it is open."""
     seen = Seen(persona)
     kinds: set[str] = set()
     queue = [f"{base}/"]
@@ -197,6 +200,8 @@ def crawl(context: Any, base: str, persona: str) -> Seen:
         if status >= 400 and not (status == 404 and persona == "anonymous"):
             seen.problems.append(f"{status} {url} (a link on this persona's pages)")
             continue
+        if on_page is not None and status < 400:
+            on_page(page, url)
         hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
         for href in hrefs:
             href = href.split("#", 1)[0]

@@ -85,22 +85,24 @@ def seen(browser: Any, site: demo_server.DemoSite) -> dict[str, dict[str, Any]]:
     checked: dict[str, set[str]] = {"uz": set(), "ru": set()}
     for persona in LOGINS:
         result: dict[str, Any] = {"english": {"uz": [], "ru": []}, "axe": {"uz": [], "ru": []}}
-        context = _context(browser, site, persona, "uz")
-        crawled: Seen = crawl(context, site.base, persona)
+
+        def look(page: Any, url: str, language: str, result: dict[str, Any] = result) -> None:
+            for text in english_texts(page.evaluate(VISIBLE_TEXT_JS), language):
+                result["english"][language].append(f"{url}: {text!r}")
+            if kind_of(url) not in checked[language]:
+                checked[language].add(kind_of(url))
+                result["axe"][language] += [f"{url}: {v}" for v in axe_violations(page)]
+
+        context = _context(browser, site, persona, "uz")  # the crawl looks in Uzbek
+        crawled: Seen = crawl(context, site.base, persona, lambda p, u: look(p, u, "uz"))
         context.close()
-        for language in ("uz", "ru"):
-            context = _context(browser, site, persona, language)
-            page = context.new_page()
-            for url, status in crawled.pages.items():
-                if status >= 400:
-                    continue
+        context = _context(browser, site, persona, "ru")  # then the same pages in Russian
+        page = context.new_page()
+        for url, status in crawled.pages.items():
+            if status < 400:
                 page.goto(url)
-                for text in english_texts(page.evaluate(VISIBLE_TEXT_JS), language):
-                    result["english"][language].append(f"{url}: {text!r}")
-                if kind_of(url) not in checked[language]:
-                    checked[language].add(kind_of(url))
-                    result["axe"][language] += [f"{url}: {v}" for v in axe_violations(page)]
-            context.close()
+                look(page, url, "ru")
+        context.close()
         result["seen"] = crawled
         out[persona] = result
     return out
