@@ -11,9 +11,14 @@ the rest of the demo (approval, election, meetings, billing) runs on them in sec
 from __future__ import annotations
 
 import datetime as dt
+import html
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.db.models import Model
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Person
@@ -68,3 +73,22 @@ def demo_world(cast: Cast, make_building: Any, settings: Any) -> tuple[Lot, Lot]
     chilonzor = _buildings(make_building, "Chilonzor tumani", 5, 25)
     LotBuilding.objects.bulk_create([LotBuilding(lot=second, building=b) for b in chilonzor])
     return lot, second
+
+
+def row_counts(app_labels: Iterable[str], extra: Iterable[type[Model]] = ()) -> dict[str, int]:
+    """The row count of every model of ``app_labels`` (and of ``extra``): a second
+    `seed_demo` must leave each one as it was."""
+    models = list(extra)
+    for label in app_labels:
+        models.extend(apps.get_app_config(label).get_models())
+    return {m._meta.label: m._default_manager.count() for m in models}
+
+
+def page_as(user: Any, url: str, *, unescape: bool = False) -> str:
+    """``url`` as ``user`` sees it (a 200, or the test fails naming the page)."""
+    client = Client()
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200, url
+    text = response.content.decode()
+    return html.unescape(text) if unescape else text

@@ -6,20 +6,17 @@ run doubles nothing. The world is the demo's at a small scale (tests/demo_world.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 from io import StringIO
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from billing.leases import lease_violations_flag
 from billing.ledger import apartment_balance
 from billing.models import (
@@ -49,6 +46,7 @@ from mening_uyim.demo_billing import (
     demo_months,
 )
 from tests.billing.payment_calls import payme
+from tests.demo_world import page_as, row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -57,19 +55,6 @@ def _seed() -> str:
     err = StringIO()
     call_command("seed_demo", "--json", stdout=StringIO(), stderr=err)
     return err.getvalue()
-
-
-def _billing_rows() -> dict[str, int]:
-    models = apps.get_app_config("billing").get_models()
-    return {m._meta.label: m._default_manager.count() for m in models}
-
-
-def _page(user: User, url: str) -> str:
-    client = Client()
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return html.unescape(response.content.decode())
 
 
 def _flat(cadastral: str, number: str) -> Apartment:
@@ -96,9 +81,9 @@ def test_seed_demo_gives_the_personas_bills_payments_revenue_and_a_lease_once(
 ) -> None:
     lot, _second = demo_world
     said = _seed()
-    rows = _billing_rows()
+    rows = row_counts(("billing",))
     assert _seed() == ""  # a second run: nothing to say, and no billing row more
-    assert _billing_rows() == rows
+    assert row_counts(("billing",)) == rows
     assert "Traceback" not in said
     assert "no demo" not in said
     assert "no billing demo" not in said
@@ -194,8 +179,8 @@ def test_seed_demo_gives_the_personas_bills_payments_revenue_and_a_lease_once(
     # 3. The owner's bills: the apartment, its three months and both providers' payments.
     owner = cast.users["owner"]
     bill_url = reverse("billing:apartment", args=[owner_flat.pk])
-    assert bill_url in _page(owner, reverse("billing:my_bills"))
-    bill = _page(owner, bill_url)
+    assert bill_url in page_as(owner, reverse("billing:my_bills"), unescape=True)
+    bill = page_as(owner, bill_url, unescape=True)
     for period in months:
         assert f'data-period="{period:%Y-%m}"' in bill
     assert "Payme" in bill
@@ -216,7 +201,7 @@ def test_seed_demo_gives_the_personas_bills_payments_revenue_and_a_lease_once(
     revenue = list(AdditionalRevenue.objects.filter(lot=lot).order_by("received_on"))
     assert [r.kind for r in revenue] == [RevenueKind.SERVICE_CENTRE, RevenueKind.LIGHT_STRUCTURE]
     director = cast.users["mc_director"]
-    page = _page(director, reverse("billing:revenue"))
+    page = page_as(director, reverse("billing:revenue"), unescape=True)
     for record in revenue:
         assert record.recorded_by == director
         assert record.company == cast.mc
@@ -233,14 +218,16 @@ def test_seed_demo_gives_the_personas_bills_payments_revenue_and_a_lease_once(
         contract.tax_registered_on - contract.signed_on
     ).days <= settings.LEASE_REGISTRATION_DAYS
     assert contract.signed_on < timezone.localdate()
-    assert contract.object_description in _page(director, reverse("billing:leases"))
+    assert contract.object_description in page_as(
+        director, reverse("billing:leases"), unescape=True
+    )
     assert lease_violations_flag() == []
 
     # 6. The inspector's money by month: the lot's MC with its contributions of month M.
     contributed = -LedgerEntry.objects.filter(
         account__kind=AccountKind.CONTRIBUTIONS, transaction__lot=lot, transaction__period=months[2]
     ).aggregate(s=Sum("amount_tiyin"))["s"]
-    money = _page(cast.users["inspector"], reverse("billing:money_by_month"))
+    money = page_as(cast.users["inspector"], reverse("billing:money_by_month"), unescape=True)
     assert cast.mc.name in money
     assert format_som(contributed) in money
 
@@ -250,7 +237,7 @@ def test_billing_demo_waits_for_a_managed_lot(cast: Cast) -> None:
     lot = Lot.objects.create(code="UZ-TK-003", region=cast.region)
     LotBuilding.objects.create(lot=lot, building=Building.objects.get(cadastral_number=DEMO_A))
     said: list[str] = []
-    rows = _billing_rows()
+    rows = row_counts(("billing",))
     demo_billing_ensure(cast=cast, say=said.append)
-    assert _billing_rows() == rows
+    assert row_counts(("billing",)) == rows
     assert said == [f"no billing demo: lot UZ-TK-003 is not managed by {cast.mc.name}"]

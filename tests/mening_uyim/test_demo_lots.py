@@ -16,10 +16,8 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db.models import Model
 from django.test import Client
 from django.utils import timezone
 
@@ -31,7 +29,7 @@ from mening_uyim.demo import DEMO_A, Cast
 from mening_uyim.demo_lots import DEMO_D, THIRD_MC_TIN, spare_draft
 from mening_uyim.demo_voting import OPEN_ELECTION_BALLOTS, VOTER_EMAIL
 from organizations.models import ManagementCompany, RegisterStatus, Removal
-from tests.demo_world import _buildings
+from tests.demo_world import _buildings, page_as, row_counts
 from tests.personas import PASSWORD
 from voting.models import Ballot, Election, ElectionStatus
 
@@ -58,21 +56,6 @@ def _seed() -> tuple[str, dict[str, Any]]:
     return err.getvalue(), json.loads(out.getvalue())
 
 
-def _rows() -> dict[str, int]:
-    models: list[type[Model]] = []
-    for app in ("accounts", "organizations", "buildings", "lots", "voting"):
-        models.extend(apps.get_app_config(app).get_models())
-    return {m._meta.label: m._default_manager.count() for m in models}
-
-
-def _page(user: User, url: str) -> str:
-    client = Client()
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
 def _signs_in(email: str, password: str) -> bool:
     cache.clear()  # the login rate limit counts every attempt of this test's one address
     response = Client().post("/accounts/login/", {"login": email, "password": password})
@@ -84,10 +67,10 @@ def test_seed_demo_reaches_every_lot_status_once_with_an_example_for_each_person
 ) -> None:
     lot_a, chilonzor = every_status_world
     said, summary = _seed()
-    rows = _rows()
+    rows = row_counts(("accounts", "organizations", "buildings", "lots", "voting"))
     again, summary_again = _seed()
     assert again == ""  # a second run: nothing to say, and no row more
-    assert _rows() == rows
+    assert row_counts(("accounts", "organizations", "buildings", "lots", "voting")) == rows
     assert summary_again["lots"] == summary["lots"]
     assert "Traceback" not in said
     assert "stays a draft" not in said
@@ -118,10 +101,10 @@ def test_seed_demo_reaches_every_lot_status_once_with_an_example_for_each_person
         ).values_list("district_id", flat=True)
     )
     assert decided == lot_district_ids(proposed) - {cast.district.pk}
-    work_list = _page(council, "/lots/council/")
+    work_list = page_as(council, "/lots/council/")
     assert f'href="/lots/{proposed.pk}/"' in work_list
     assert "status-proposed" in work_list
-    assert f"/lots/{proposed.pk}/decide/" in _page(council, f"/lots/{proposed.pk}/")
+    assert f"/lots/{proposed.pk}/decide/" in page_as(council, f"/lots/{proposed.pk}/")
 
     # 2. The lot in election: open, in its voting window, the personas' MC and the rival
     # standing, the first ballots cast; the demo voter signs in and votes.
@@ -140,11 +123,11 @@ def test_seed_demo_reaches_every_lot_status_once_with_an_example_for_each_person
     ).exists()
     assert not election.ballots.filter(person=voter.person).exists()
     assert _signs_in(VOTER_EMAIL, settings.DEMO_PASSWORD)
-    assert f"/voting/elections/{election.pk}/" in _page(voter, "/voting/")
-    assert f"/voting/elections/{election.pk}/ballot/" in _page(
+    assert f"/voting/elections/{election.pk}/" in page_as(voter, "/voting/")
+    assert f"/voting/elections/{election.pk}/ballot/" in page_as(
         voter, f"/voting/elections/{election.pk}/"
     )
-    _page(voter, f"/lots/{in_election.pk}/")  # owners see the lot once it is approved
+    page_as(voter, f"/lots/{in_election.pk}/")  # owners see the lot once it is approved
     client = Client()
     client.force_login(voter)
     candidate = election.candidates.get(company=cast.mc)
@@ -161,14 +144,14 @@ def test_seed_demo_reaches_every_lot_status_once_with_an_example_for_each_person
     assert reelection.elections.get().outcome == "no_candidates"
     district = min(lot_district_ids(reelection))
     its_council = Membership.objects.active().get(role=Role.COUNCIL_MEMBER, district_id=district)
-    page = _page(its_council.user, f"/lots/{reelection.pk}/")
+    page = page_as(its_council.user, f"/lots/{reelection.pk}/")
     assert f"/voting/lots/{reelection.pk}/open/" in page
     assert "notice-error" in page  # the company was removed from the register
 
     # 4. The Tashkent inspector sees every status; the Samarkand one none of these lots.
-    listing = _page(cast.users["inspector"], "/lots/")
+    listing = page_as(cast.users["inspector"], "/lots/")
     assert [s for s in STATUSES if f"status-{s}" not in listing] == []
-    assert "UZ-TK-" not in _page(cast.users["other_inspector"], "/lots/")
+    assert "UZ-TK-" not in page_as(cast.users["other_inspector"], "/lots/")
 
     # 5. Every district of every lot past draft has a council whose login signs in with
     # the demo password (the personas' own districts: the council personas, whose password

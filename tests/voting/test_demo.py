@@ -9,16 +9,14 @@ import json
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
-from django.db.models import Model
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import User
 from buildings.models import Building, Ownership
 from lots.models import AmendmentStatus, Lot, LotStatus, ProgramAmendment
 from mening_uyim.demo import DEMO_A, Cast
+from tests.demo_world import page_as, row_counts
 from voting.meeting_selectors import passed_decisions
 from voting.meetings import initiative_reached, initiative_weight, meeting_ballot_cast, meeting_sign
 from voting.models import (
@@ -43,29 +41,14 @@ def _seed() -> str:
     return err.getvalue()
 
 
-def _rows() -> dict[str, int]:
-    models: list[type[Model]] = [Ownership]
-    for app in ("accounts", "lots", "voting"):
-        models.extend(apps.get_app_config(app).get_models())
-    return {m._meta.label: m._default_manager.count() for m in models}
-
-
-def _page(user: User, url: str) -> str:
-    client = Client()
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
 def test_seed_demo_gives_every_persona_a_voting_example_once(
     cast: Cast, demo_world: tuple[Lot, Lot]
 ) -> None:
     lot, second = demo_world
     said = _seed()
-    rows = _rows()
+    rows = row_counts(("accounts", "lots", "voting"), [Ownership])
     assert _seed() == ""  # a second run: nothing to say, and no row more
-    assert _rows() == rows
+    assert row_counts(("accounts", "lots", "voting"), [Ownership]) == rows
     assert "Traceback" not in said
 
     # 1. The personas' lot: a closed election, quorum, the personas' MC manages it.
@@ -95,7 +78,7 @@ def test_seed_demo_gives_every_persona_a_voting_example_once(
     assert voters_without_persona.exists()  # owners with no login got one to vote
     owner = cast.users["owner"]
     receipt = election.ballots.get(person=owner.person).receipt
-    assert receipt in _page(owner, f"/voting/elections/{election.pk}/board/")
+    assert receipt in page_as(owner, f"/voting/elections/{election.pk}/board/")
     client = Client()
     client.force_login(owner)
     protocol = client.get(f"/voting/elections/{election.pk}/protocol.pdf")
@@ -107,11 +90,11 @@ def test_seed_demo_gives_every_persona_a_voting_example_once(
     second.refresh_from_db()
     assert second.status == LotStatus.APPROVED
     other_council = cast.users["other_council"]
-    assert f"/voting/lots/{second.pk}/open/" in _page(other_council, f"/lots/{second.pk}/")
+    assert f"/voting/lots/{second.pk}/open/" in page_as(other_council, f"/lots/{second.pk}/")
     amendment = ProgramAmendment.objects.get(lot=lot)
     assert amendment.status == AmendmentStatus.OPEN
     decide = f"/lots/{lot.pk}/amendments/{amendment.pk}/decide/"
-    assert decide in _page(cast.users["council"], f"/lots/{lot.pk}/")
+    assert decide in page_as(cast.users["council"], f"/lots/{lot.pk}/")
 
     # 3. An open meeting of building A in its voting window; the personas have not voted.
     building = Building.objects.get(cadastral_number=DEMO_A)
