@@ -139,6 +139,19 @@ def councils_approve(
     return list(councils.values())
 
 
+def election_opened(*, lot: Lot, cast: Cast, password: str, at: dt.datetime) -> Election:
+    """``lot`` approved by all its councils two days before ``at``, and its election
+    opened then by the first of them (the demo's open election and its re-election)."""
+    councils = councils_approve(
+        lot=lot,
+        cast=cast,
+        password=password,
+        comment="Saylov oʻtkazish uchun",
+        at=at - dt.timedelta(days=2),
+    )
+    return election_open(lot=lot, by=councils[0], at=at)
+
+
 def spare_draft(cast: Cast) -> Lot | None:
     """A draft the demo may take further (to an election, to a re-election): of the
     ``inspector`` persona's region while it keeps another draft there (that persona sees
@@ -344,15 +357,9 @@ def _reelection(lot: Lot, cast: Cast, password: str) -> ManagementCompany:
     """Approval, an election without candidates, the interim company, its removal."""
     span = dt.timedelta(days=settings.VOTING_NOMINATION_DAYS + settings.VOTING_ELECTION_DAYS)
     opened = timezone.now() - dt.timedelta(days=REELECTION_MANAGED_DAYS + 1) - span
-    councils = councils_approve(
-        lot=lot,
-        cast=cast,
-        password=password,
-        comment="Saylov oʻtkazish uchun",
-        at=opened - dt.timedelta(days=2),
-    )
-    first = councils[0]
-    election = election_open(lot=lot, by=first, at=opened)
+    election = election_opened(lot=lot, cast=cast, password=password, at=opened)
+    first = election.opened_by
+    assert first is not None  # the council that opened it
     closed = election.voting_ends_at + dt.timedelta(minutes=5)
     election = election_close(election=Election.objects.get(pk=election.pk), by=first, at=closed)
     company = ManagementCompany.objects.filter(tin=THIRD_MC_TIN).first()

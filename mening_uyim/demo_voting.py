@@ -51,7 +51,7 @@ from buildings.turarjoy import turar_joy_import
 from lots.errors import LotError
 from lots.models import Lot, LotStatus
 from mening_uyim.demo import DEMO_A, DEMO_B, Cast, demo_building_record
-from mening_uyim.demo_lots import councils_approve, spare_draft
+from mening_uyim.demo_lots import election_opened, spare_draft
 from mening_uyim.demo_texts import (
     CLOSED_AGENDA,
     CLOSED_COMMENTS,
@@ -263,14 +263,7 @@ def _open_election(lot: Lot, cast: Cast, password: str) -> tuple[Election, int, 
     nomination = dt.timedelta(days=settings.VOTING_NOMINATION_DAYS)
     now = timezone.now()
     opened = now - nomination - dt.timedelta(days=settings.VOTING_ELECTION_DAYS) / 3
-    councils = councils_approve(
-        lot=lot,
-        cast=cast,
-        password=password,
-        comment="Saylov oʻtkazish uchun",
-        at=opened - dt.timedelta(days=2),
-    )
-    election = election_open(lot=lot, by=councils[0], at=opened)
+    election = election_opened(lot=lot, cast=cast, password=password, at=opened)
     ours, rival = _candidates(election, cast, opened, nomination)
     weights: dict[int, int] = defaultdict(int)
     for person_id, units in Elector.objects.filter(election=election).values_list(

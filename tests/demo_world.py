@@ -1,10 +1,11 @@
 """The demo's world at a small scale, for the tests of `seed_demo` (tests/voting/test_demo.py,
 tests/mening_uyim/test_demo_billing.py): ``demo_world``.
 
-Lot UZ-TK-003 holds buildings A and B and four Olmazor buildings whose owners have no
-logins yet; lot UZ-TK-001 is a draft of Chilonzor buildings (the ``other_council``
-persona's district), as at the demo scale, where no other lot has a building in
-Yunusobod. With both lots there, `seed_demo` neither generates buildings nor forms lots:
+Lot UZ-TK-003 (building A's lot; UZ-TK-002 in `make run`'s demo, whose formation numbers
+it) holds buildings A and B and four Olmazor buildings whose owners have no logins yet;
+lot UZ-TK-001 is a draft of Chilonzor buildings (the ``other_council`` persona's
+district), as in the demo, where no other draft has a building in Yunusobod. With both
+lots there, `seed_demo` neither generates buildings nor forms lots:
 the rest of the demo (approval, election, meetings, billing) runs on them in seconds.
 """
 

@@ -18,7 +18,7 @@ from buildings.models import Apartment, Building
 from lots.models import Lot, LotBuilding, LotStatus
 from mening_uyim.demo import DEMO_A
 from tests.billing.conftest import pay
-from tests.e2e.test_voting import _login
+from tests.e2e.browser import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +52,7 @@ def test_an_owner_opens_my_bills_downloads_a_receipt_and_opens_the_pay_link(
     flat = _billed_flat(cast)
     page = browser_page
     base = live_server.url
-    _login(page, base, "owner@demo.uz")
+    log_in(page, base, "owner@demo.uz")
     page.goto(f"{base}/billing/")
     page.click(f"a[href='/billing/apartments/{flat.pk}/'][role=button]")
     page.wait_for_url(f"{base}/billing/apartments/{flat.pk}/")

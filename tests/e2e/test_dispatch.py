@@ -10,7 +10,8 @@ import pytest
 
 from dispatch.models import Status, Ticket
 from tests.dispatch.world import building_a, flat_12, technician
-from tests.e2e.test_revenue import SHOTS, _login
+from tests.e2e.browser import log_in
+from tests.e2e.test_revenue import SHOTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +22,7 @@ def test_an_owner_files_the_dispatcher_resolves_the_owner_rates(
     tech = technician(cast)
     page = browser_page
     base = live_server.url
-    _login(page, base, "owner@demo.uz")
+    log_in(page, base, "owner@demo.uz")
     page.click("#dispatch-link")
     page.wait_for_load_state()
     page.select_option("#ticket-form select[name=building]", str(building_a().pk))
@@ -33,7 +34,7 @@ def test_an_owner_files_the_dispatcher_resolves_the_owner_rates(
     assert page.locator("#ticket").get_attribute("data-status") == "new"
 
     page.context.clear_cookies()
-    _login(page, base, "dispatcher@demo.uz")
+    log_in(page, base, "dispatcher@demo.uz")
     page.click("#queue-link")
     page.wait_for_load_state()
     row = page.locator(f"#queue-rows tr[data-ticket='{ticket.pk}']")
@@ -52,7 +53,7 @@ def test_an_owner_files_the_dispatcher_resolves_the_owner_rates(
     assert page.locator("#ticket").get_attribute("data-status") == "resolved"
 
     page.context.clear_cookies()
-    _login(page, base, "owner@demo.uz")
+    log_in(page, base, "owner@demo.uz")
     page.goto(f"{base}/dispatch/tickets/{ticket.pk}/")
     page.select_option("#rate-form select[name=rating]", "4")
     page.locator("#rate-form button[type=submit]").click()

@@ -8,25 +8,17 @@ from typing import Any
 import pytest
 
 from accounts.models import User
-from tests.personas import PASSWORD
+from tests.e2e.browser import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-def _login(page: Any, base: str, user: User) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_owner_finds_their_flat_and_the_buildings_condition(
     live_server: Any, owner: User, browser_page: Any
 ) -> None:
     page = browser_page
-    _login(page, live_server.url, owner)
+    log_in(page, live_server.url, owner.email)
     card = page.locator("#apartments .apartment").first
     assert "12" in card.inner_text()
     card.locator("a").first.click()

@@ -9,23 +9,14 @@ from typing import Any
 
 import pytest
 
-from accounts.models import User
 from buildings.models import Building
 from lots.models import Lot, LotBuilding
 from mening_uyim.demo import DEMO_A, Cast
 from territory.models import District
-from tests.personas import PASSWORD
+from tests.e2e.browser import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-def _login(page: Any, base: str, user: User) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url(f"{base}/")
 
 
 def _district_values(page: Any) -> set[str]:
@@ -90,7 +81,7 @@ def test_the_lot_pages_pager_swaps_only_the_table(
         LotBuilding.objects.create(lot=lot, building=b)
     LotBuilding.objects.create(lot=lot, building=Building.objects.get(cadastral_number=DEMO_A))
     page = browser_page
-    _login(page, live_server.url, cast.users["inspector"])
+    log_in(page, live_server.url, cast.users["inspector"].email)
     page.goto(f"{live_server.url}/lots/{lot.pk}/")
     assert page.locator("#lot-buildings tbody tr").count() == 25
     page.evaluate("window.__marker = 1")  # survives a swap, not a page load
@@ -107,7 +98,7 @@ def test_the_map_opens_on_a_samarkand_inspectors_region(
     live_server: Any, cast: Cast, browser_page: Any
 ) -> None:
     page = browser_page
-    _login(page, live_server.url, cast.users["other_inspector"])
+    log_in(page, live_server.url, cast.users["other_inspector"].email)
     page.goto(f"{live_server.url}/registry/map/")
     assert page.locator("select[name=region]").input_value() == "UZ-SA"
     page.wait_for_function("document.getElementById('map-count').textContent.length > 0")
@@ -134,7 +125,7 @@ def test_the_map_opens_on_an_owners_building(
 ) -> None:
     """The first load of the region's points keeps the owner's view on their building."""
     page = browser_page
-    _login(page, live_server.url, cast.users["owner"])
+    log_in(page, live_server.url, cast.users["owner"].email)
     page.goto(f"{live_server.url}/registry/map/")
     page.wait_for_function("document.getElementById('map-count').textContent.length > 0")
     a = Building.objects.get(cadastral_number=DEMO_A)

@@ -13,7 +13,8 @@ import pytest
 
 from billing.models import QuarterlyReport, ReportStatus
 from tests.billing.revenue_world import PDF, tk_lot
-from tests.e2e.test_revenue import SHOTS, _login
+from tests.e2e.browser import log_in
+from tests.e2e.test_revenue import SHOTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +32,7 @@ def test_the_mc_files_a_report_and_the_owner_opens_its_pdf(
     act.write_bytes(PDF)
     page = browser_page
     base = live_server.url
-    _login(page, base, "director@demo.uz")
+    log_in(page, base, "director@demo.uz")
     page.click("#reports-link")
     page.wait_for_load_state()
     row = page.locator(f"#report-deadlines tr[data-lot='{lot.pk}']").first
@@ -63,7 +64,7 @@ def test_the_mc_files_a_report_and_the_owner_opens_its_pdf(
     assert page.locator("#expenses-form").count() == 0  # frozen: no form any more
 
     _logout(page, base)
-    _login(page, base, "owner@demo.uz")
+    log_in(page, base, "owner@demo.uz")
     page.goto(f"{base}/lots/{lot.pk}/")
     link = page.locator(f"#lot-reports a[href='/billing/reports/{report.pk}.pdf?lang=uz']")
     assert link.is_visible()

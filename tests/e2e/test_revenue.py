@@ -16,18 +16,10 @@ from billing.ledger import ledger_check
 from billing.models import AccountKind, AdditionalRevenue, LedgerAccount
 from core.money import format_som
 from tests.billing.revenue_world import PDF, tk_lot
-from tests.personas import PASSWORD
+from tests.e2e.browser import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-def _login(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_the_mc_director_records_revenue_with_a_document(
@@ -37,7 +29,7 @@ def test_the_mc_director_records_revenue_with_a_document(
     document = tmp_path / "dalolatnoma-2026-11.pdf"
     document.write_bytes(PDF)
     page = browser_page
-    _login(page, live_server.url, "director@demo.uz")
+    log_in(page, live_server.url, "director@demo.uz")
     page.click("#company a[href='/billing/revenue/']")
     page.wait_for_load_state()
     page.select_option("select[name=lot]", str(lot.pk))
@@ -83,7 +75,7 @@ def test_a_bad_amount_is_shown_on_the_form_and_nothing_is_recorded(
     document = tmp_path / "akt.pdf"
     document.write_bytes(PDF)
     page = browser_page
-    _login(page, live_server.url, "dispatcher@demo.uz")
+    log_in(page, live_server.url, "dispatcher@demo.uz")
     page.goto(f"{live_server.url}/billing/revenue/")
     page.fill("input[name=counterparty]", "Reklama")
     page.fill("input[name=amount]", "1,250,000")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from buildings.models import Building
 from lots.models import Lot, LotBuilding, LotStatus
 from mening_uyim.demo import DEMO_A, DEMO_B
-from tests.personas import PASSWORD
+from tests.e2e.browser import log_in
 from voting.meetings import AgendaItem, meeting_initiate
 from voting.models import (
     Ballot,
@@ -44,14 +44,6 @@ def _lot(cast: Any) -> Lot:
     return lot
 
 
-def _login(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url(f"{base}/")
-
-
 def test_an_owner_votes_and_finds_the_receipt_on_the_board(
     live_server: Any, cast: Any, browser_page: Any
 ) -> None:
@@ -61,7 +53,7 @@ def test_an_owner_votes_and_finds_the_receipt_on_the_board(
         election=election, company=cast.mc, by=cast.users["mc_director"], at=opened
     )
     page = browser_page
-    _login(page, live_server.url, "owner@demo.uz")
+    log_in(page, live_server.url, "owner@demo.uz")
     page.goto(f"{live_server.url}/voting/")
     page.click(f"a[href='/voting/elections/{election.pk}/']")
     page.check(f"input[name=candidate][value='{candidate.pk}']")
@@ -79,7 +71,7 @@ def test_a_council_member_opens_and_closes_an_election(
 ) -> None:
     lot = _lot(cast)
     page = browser_page
-    _login(page, live_server.url, "council@demo.uz")
+    log_in(page, live_server.url, "council@demo.uz")
     page.goto(f"{live_server.url}/lots/{lot.pk}/")
     page.locator(f"form[action='/voting/lots/{lot.pk}/open/'] button").click()
     page.wait_for_load_state()
@@ -123,7 +115,7 @@ def test_an_owner_votes_in_a_general_meeting_and_finds_the_receipt(
     meeting = _meeting_in_voting(cast)
     lease, schedule = meeting.questions.order_by("order")
     page = browser_page
-    _login(page, live_server.url, "co-owner@demo.uz")
+    log_in(page, live_server.url, "co-owner@demo.uz")
     page.goto(f"{live_server.url}/voting/")
     page.click(f"a[href='/voting/meetings/{meeting.pk}/']")
     page.check(f"input[name=q{lease.pk}][value=against]")
@@ -143,7 +135,7 @@ def test_the_council_calls_a_meeting_and_it_closes_with_a_protocol(
 ) -> None:
     building = Building.objects.get(cadastral_number=DEMO_A)
     page = browser_page
-    _login(page, live_server.url, "council@demo.uz")
+    log_in(page, live_server.url, "council@demo.uz")
     page.goto(f"{live_server.url}/registry/buildings/{building.pk}/")
     page.click(f"a[href='/voting/buildings/{building.pk}/meetings/']")
     page.select_option("select[name=initiator]", "council")
