@@ -333,3 +333,104 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.key}"
+
+
+class LoginCode(models.Model):
+    """A one-time sign-in code sent by SMS to a registry phone (accounts.phone_login).
+
+    Only an HMAC of the code is stored. A code expires (``SMS_CODE_TTL_SECONDS``), takes at
+    most ``SMS_CODE_MAX_ATTEMPTS`` wrong tries, and is used once. A row exists for every
+    request, known phone or not, so that the answer and the timing do not tell who is
+    registered; ``person`` is empty for an unknown phone.
+    """
+
+    phone = models.CharField(_("phone"), max_length=13, db_index=True)
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    code_hash = models.CharField(_("code hash"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in code")
+        verbose_name_plural = _("sign-in codes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.phone} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class NotificationPreference(models.Model):
+    """How a login wants to be told things: the channels and the language of messages.
+    Without a row, the defaults below apply (email only, in Uzbek)."""
+
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("login"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    email = models.BooleanField(_("email"), default=True)
+    sms = models.BooleanField(_("SMS"), default=False)
+    telegram = models.BooleanField(_("Telegram"), default=False)
+    language = models.CharField(_("language of messages"), max_length=5, default="uz")
+    telegram_chat_id = models.BigIntegerField(
+        _("Telegram chat"), null=True, blank=True, unique=True
+    )
+    telegram_linked_at = models.DateTimeField(_("Telegram linked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class TelegramLinkCode(models.Model):
+    """A one-time code in the bot's deep link (t.me/<bot>?start=<code>); only its hash is
+    kept, and it is used once."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("login"), on_delete=models.CASCADE, related_name="+"
+    )
+    code_hash = models.CharField(_("code hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Telegram link code")
+        verbose_name_plural = _("Telegram link codes")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class MfaReset(models.Model):
+    """The record of an administrator removing a login's second factors (a lost device)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("login"), on_delete=models.PROTECT, related_name="mfa_resets"
+    )
+    by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    removed = models.JSONField(_("removed factors"), default=list)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("MFA reset")
+        verbose_name_plural = _("MFA resets")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.at:%Y-%m-%d})"

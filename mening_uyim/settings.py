@@ -71,10 +71,14 @@ INSTALLED_APPS = [
     "import_export",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.mfa",
+    "allauth.usersessions",
     # project apps, lowest layer first (see README "Architecture")
     "mening_uyim",
     "territory",
     "accounts",
+    "accounts.oneid",
     "organizations",
     "buildings",
     "lots",
@@ -272,6 +276,38 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "5/5m/ip,5/5m/key"),
     "reset_password": env_str("PASSWORD_RESET_RATE_LIMIT", "5/h/ip,3/h/key"),
 }
+
+# --- sign-in (issue 15) -----------------------------------------------------------------
+# OneID (accounts.oneid): the button shows only when the client id and secret are set.
+ONEID_CLIENT_ID = env_str("ONEID_CLIENT_ID", "")
+ONEID_CLIENT_SECRET = env_str("ONEID_CLIENT_SECRET", "")
+ONEID_BASE_URL = env_str("ONEID_BASE_URL", "https://sso.egov.uz").rstrip("/")
+# --- end OneID
+
+# SMS one-time codes (accounts.phone_login) and the SMS gateway (accounts.sms).
+SMS_BACKEND = env_str("SMS_BACKEND", "console")
+SMS_API_URL = env_str("SMS_API_URL", "")
+SMS_LOGIN = env_str("SMS_LOGIN", "")
+SMS_PASSWORD = env_str("SMS_PASSWORD", "")
+SMS_SENDER = env_str("SMS_SENDER", "4546")
+SMS_CODE_TTL_SECONDS = env_int("SMS_CODE_TTL_SECONDS", 300)
+SMS_CODE_MAX_ATTEMPTS = env_int("SMS_CODE_MAX_ATTEMPTS", 5)
+# --- end SMS
+
+# MFA for officials (allauth.mfa) and sessions (allauth.usersessions).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Mening Uyim"
+# A session is recorded at login (allauth's signal); tracking each request's activity would
+# cost a SELECT and an UPDATE on every page (issue 16), so it is off.
+USERSESSIONS_TRACK_ACTIVITY = False
+OFFICIAL_SESSION_IDLE_SECONDS = env_int("OFFICIAL_SESSION_IDLE_SECONDS", 1800)
+# --- end MFA and sessions
+
+# Telegram (accounts.telegram): the project's bot, for notifications.
+TELEGRAM_BOT_TOKEN = env_str("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_BOT_USERNAME = env_str("TELEGRAM_BOT_USERNAME", "MeningUyimBot")
+TELEGRAM_API_URL = env_str("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
+# --- end Telegram
 
 # Wrong Payme keys and Click signatures per client address, then the protocol's refusal
 # answers even the right key (billing.payments.guard).

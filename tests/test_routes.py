@@ -9,6 +9,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 MATRICES = [
     "tests.accounts.test_access",
+    "tests.accounts.test_phone_access",
+    "tests.accounts.test_oneid_access",
+    "tests.accounts.test_security_access",
+    "tests.accounts.test_notify_access",
     "tests.organizations.test_access",
     "tests.buildings.test_access",
     "tests.lots.test_access",

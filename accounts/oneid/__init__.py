@@ -1,0 +1,1 @@
+"""OneID, the state's single sign-on for citizens, as a django-allauth provider."""
