@@ -279,9 +279,33 @@ ACCOUNT_RATE_LIMITS = {
 
 # --- sign-in (issue 15) -----------------------------------------------------------------
 # OneID (accounts.oneid): the button shows only when the client id and secret are set.
-ONEID_CLIENT_ID = env_str("ONEID_CLIENT_ID", "")
-ONEID_CLIENT_SECRET = env_str("ONEID_CLIENT_SECRET", "")
-ONEID_BASE_URL = env_str("ONEID_BASE_URL", "https://sso.egov.uz").rstrip("/")
+# ONEID_FAKE mounts an embedded stand-in of OneID at /fake-oneid/ (accounts/oneid/fake.py).
+# It is on by default outside production when no real client is configured (no
+# ONEID_CLIENT_ID in the environment): then `make run` offers OneID against the stand-in
+# (client "demo", base URL /fake-oneid on this site), with no external service. Production
+# refuses it, and has no OneID until ONEID_CLIENT_ID and ONEID_CLIENT_SECRET are set.
+ONEID_FAKE = env_bool("ONEID_FAKE", not PRODUCTION and not env_str("ONEID_CLIENT_ID", ""))
+if PRODUCTION and ONEID_FAKE:
+    raise ConfigurationError("ONEID_FAKE must not be on when DJANGO_ENV=production")
+ONEID_CLIENT_ID = env_str("ONEID_CLIENT_ID", "demo" if ONEID_FAKE else "")
+ONEID_CLIENT_SECRET = env_str("ONEID_CLIENT_SECRET", "demo" if ONEID_FAKE else "")
+# A path (/fake-oneid) is this site, at the host each request came to.
+ONEID_BASE_URL = env_str(
+    "ONEID_BASE_URL", "/fake-oneid" if ONEID_FAKE else "https://sso.egov.uz"
+).rstrip("/")
+if PRODUCTION and ONEID_CLIENT_ID and not ONEID_BASE_URL.startswith("https://"):
+    raise ConfigurationError("ONEID_BASE_URL must be an https:// address in production")
+# OneID's scope is the one registered with the client; by default the client id.
+ONEID_SCOPE = env_str("ONEID_SCOPE", "")
+# How long a code of the stand-in may be exchanged (OneID's codes are short-lived).
+ONEID_FAKE_CODE_TTL_SECONDS = env_int("ONEID_FAKE_CODE_TTL_SECONDS", 60)
+# The adapter builds OneID's app from the settings above (no SocialApp row), opens
+# sign-up to OneID alone and applies the registry matching rule.
+SOCIALACCOUNT_ADAPTER = "accounts.oneid.adapter.OneIdSocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_REQUIRED = False  # OneID sends no verified email; none is asked
+SOCIALACCOUNT_STORE_TOKENS = False  # OneID's tokens serve the sign-in only
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the button POSTs (CSRF), a link alone does nothing
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("ONEID_TIMEOUT_SECONDS", 10)
 # --- end OneID
 
 # SMS one-time codes (accounts.phone_login) and the SMS gateway (accounts.sms).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
@@ -118,6 +119,12 @@ urlpatterns = [
         name="swagger-ui",
     ),
 ]
+
+if settings.ONEID_FAKE:
+    # The embedded stand-in of OneID (accounts/oneid/fake.py); never in production.
+    urlpatterns.append(
+        path("fake-oneid/", include("accounts.oneid.fake_urls", namespace="fake_oneid"))
+    )
 
 handler400 = "mening_uyim.views.bad_request"
 handler404 = "mening_uyim.views.not_found"
