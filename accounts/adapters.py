@@ -2,8 +2,9 @@
 
 Accounts are issued, not self-registered: owners arrive through the registry (and later
 OneID), staff and officials are granted roles by an administrator. So sign-up is closed.
-Phone verification codes would go by SMS, which needs a gateway this installation does
-not have yet; verification is off (ACCOUNT_PHONE_VERIFICATION_ENABLED=False) until then.
+Phone verification codes, should allauth send any, go through the project's SMS interface
+(accounts.sms); allauth's phone verification is off (ACCOUNT_PHONE_VERIFICATION_ENABLED=False):
+numbers come from the registry, and owners sign in by SMS code through accounts.phone_login.
 """
 
 from __future__ import annotations
@@ -53,4 +54,10 @@ class AccountAdapter(DefaultAccountAdapter):
         """Numbers are verified by the registry that issues the account."""
 
     def send_verification_code_sms(self, user: Any, phone: str, code: str, **kwargs: Any) -> None:
-        raise NotImplementedError("SMS gateway is not configured")
+        from django.utils.translation import gettext
+
+        from accounts.sms import send_sms
+
+        send_sms(
+            phone, gettext("Mening Uyim: your verification code is %(code)s.") % {"code": code}
+        )

@@ -310,12 +310,35 @@ SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("ONEID_TIMEOUT_SECONDS", 10)
 
 # SMS one-time codes (accounts.phone_login) and the SMS gateway (accounts.sms).
 SMS_BACKEND = env_str("SMS_BACKEND", "console")
-SMS_API_URL = env_str("SMS_API_URL", "")
+if SMS_BACKEND not in {"console", "gateway"}:
+    raise ConfigurationError(f"SMS_BACKEND must be console or gateway, got {SMS_BACKEND!r}")
+if SMS_BACKEND == "gateway":
+    require(
+        ["SMS_API_URL", "SMS_LOGIN", "SMS_PASSWORD"],
+        why="SMS_BACKEND=gateway needs the gateway's address and account",
+    )
+SMS_API_URL = env_str("SMS_API_URL", "").rstrip("/")
 SMS_LOGIN = env_str("SMS_LOGIN", "")
 SMS_PASSWORD = env_str("SMS_PASSWORD", "")
 SMS_SENDER = env_str("SMS_SENDER", "4546")
+SMS_CALLBACK_URL = env_str("SMS_CALLBACK_URL", "")
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 5)
+# After a failed send, every code request answers "SMS unavailable" for this long, known
+# phone or not (accounts.phone_login: the failure must not tell who is registered).
+SMS_GATEWAY_DOWN_SECONDS = env_int("SMS_GATEWAY_DOWN_SECONDS", 60)
 SMS_CODE_TTL_SECONDS = env_int("SMS_CODE_TTL_SECONDS", 300)
 SMS_CODE_MAX_ATTEMPTS = env_int("SMS_CODE_MAX_ATTEMPTS", 5)
+# allauth's rate limits (allauth.core.ratelimit; past them, the 429 page): "key" is the
+# phone number, "ip" the client address.
+_SMS_RATES = {
+    "sms_code_request": ("SMS_CODE_REQUEST_RATE_LIMIT", "3/15m/key,10/d/key,20/h/ip"),
+    "sms_code_confirm": ("SMS_CODE_CONFIRM_RATE_LIMIT", "10/15m/key,30/h/ip"),
+}
+for _action, (_variable, _default) in _SMS_RATES.items():
+    _rate = env_str(_variable, _default).replace(" ", "")
+    if not re.fullmatch(r"\d+/\d*[smhd]/(ip|key)(,\d+/\d*[smhd]/(ip|key))*", _rate):
+        raise ConfigurationError(f"{_variable} must look like {_default}")
+    ACCOUNT_RATE_LIMITS[_action] = _rate
 # --- end SMS
 
 # MFA for officials (allauth.mfa) and sessions (allauth.usersessions).

@@ -27,6 +27,7 @@ from mening_uyim.demo_lots import (
     demo_second_lot_ensure,
 )
 from mening_uyim.demo_reports import demo_reports_ensure
+from mening_uyim.demo_signin import demo_signin_ensure
 from mening_uyim.demo_voting import (
     VOTER_EMAIL,
     demo_election_ensure,
@@ -79,6 +80,7 @@ class Command(BaseCommand):
         demo_billing_ensure(cast=cast, say=self._say)
         demo_reports_ensure(cast=cast, password=password, say=self._say)
         demo_dispatch_ensure(cast=cast, password=password, say=self._say)
+        demo_signin_ensure(say=self._say, out=None if options["json"] else self.stdout)
         rows = [
             {"persona": s.key, "login": s.email, "phone": s.phone, "who": s.describe}
             for s in PERSONAS
