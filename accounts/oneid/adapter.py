@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from requests import RequestException
 
-from accounts.models import User
+from accounts.models import Person, User
 from accounts.oneid import services
 from accounts.oneid.client import oneid_configured
 from accounts.oneid.identity import full_name, phone
@@ -43,6 +43,15 @@ MSG_ONEID_ERROR = gettext_lazy("OneID reported an error. Nothing was changed. Pl
 
 def _is_oneid(sociallogin: SocialLogin) -> bool:
     return getattr(sociallogin.provider, "id", None) == PROVIDER_ID
+
+
+def differs_from_registry(person: Person, data: dict[str, Any]) -> bool:
+    """Whether OneID's name (in any order of its words) or phone is not the registry's;
+    what OneID leaves out is no difference."""
+    said = full_name(data).casefold().split()
+    if said and sorted(said) != sorted(person.full_name.casefold().split()):
+        return True
+    return bool(phone(data)) and phone(data) != person.phone
 
 
 def error_page(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
@@ -103,19 +112,16 @@ class OneIdSocialAccountAdapter(DefaultSocialAccountAdapter):
         data = sociallogin.account.extra_data
         if match.person is None:
             sociallogin.state["next"] = reverse("accounts:oneid-unmatched")
-        elif full_name(data) or phone(data):
-            registry = (match.person.full_name.strip().casefold(), match.person.phone)
-            said = (full_name(data).strip().casefold(), phone(data) or match.person.phone)
-            if said != registry:
-                messages.info(
-                    request,
-                    _(
-                        "OneID gives your name as “%(name)s” and your phone as “%(phone)s”; "
-                        "the registry keeps its own record. To correct the registry, contact "
-                        "the district housing inspection."
-                    )
-                    % {"name": full_name(data) or "—", "phone": phone(data) or "—"},
+        elif differs_from_registry(match.person, data):
+            messages.info(
+                request,
+                _(
+                    "OneID gives your name as “%(name)s” and your phone as “%(phone)s”; "
+                    "the registry keeps its own record. To correct the registry, contact "
+                    "the district housing inspection."
                 )
+                % {"name": full_name(data) or "—", "phone": phone(data) or "—"},
+            )
 
     def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> Any:
         if not _is_oneid(sociallogin):

@@ -3,6 +3,8 @@ the page for a citizen the registry does not know yet."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any, cast
 
 from allauth.socialaccount.models import SocialAccount, SocialLogin, SocialToken
@@ -13,12 +15,12 @@ from allauth.socialaccount.providers.oauth2.views import (
     OAuth2LoginView,
 )
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
-from accounts.oneid.client import OneIdClient, endpoint_url
+from accounts.oneid.client import OneIdClient, endpoint_url, oneid_configured
 from accounts.oneid.identity import identity_check, oneid_details
 
 PROVIDER_ID = "oneid"
@@ -61,8 +63,20 @@ class OneIdOAuth2Adapter(OAuth2Adapter):
         return provider.sociallogin_from_response(request, data)
 
 
-oauth2_login = OAuth2LoginView.adapter_view(OneIdOAuth2Adapter)
-oauth2_callback = OAuth2CallbackView.adapter_view(OneIdOAuth2Adapter)
+def _when_configured(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Without a client id and secret there is no OneID: 404, not allauth's missing app."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not oneid_configured():
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+oauth2_login = _when_configured(OAuth2LoginView.adapter_view(OneIdOAuth2Adapter))
+oauth2_callback = _when_configured(OAuth2CallbackView.adapter_view(OneIdOAuth2Adapter))
 
 
 @login_required

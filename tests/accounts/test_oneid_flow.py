@@ -182,6 +182,7 @@ def test_a_registry_owner_without_a_login_gets_one_and_sees_the_apartment(
     assert home.status_code == 200
     assert home.url.rstrip("/") == browser.base
     assert "Gulnora Ergasheva" in home.text
+    assert "the registry keeps its own record" not in home.text  # OneID's name, surname first
     new_owner.refresh_from_db()
     user = new_owner.user
     assert user is not None
