@@ -2,21 +2,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_permissions import permissions_formfield
 from accounts.admin_scoping import NotFoundOutsideScope
-from accounts.models import LoginLink, Membership, Person, User
+from accounts.models import LoginLink, Membership, MfaReset, Person, User
 from accounts.permissions import roles_of
 from accounts.policies import may_link_login, person_scope_q
+from accounts.security import receivers  # noqa: F401 # connects the login's session marks
+from accounts.security.rules import may_reset_mfa
+from accounts.security.services import SecurityError, mfa_reset
 from accounts.services import AccountsError, person_login_link
+
+
+class MfaResetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: the phone with the authenticator app was lost."),
+    )
 
 
 @admin.register(User)
@@ -31,8 +46,10 @@ class UserAdmin(DjangoUserAdmin):
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
+        (_("Two-factor authentication"), {"fields": ("second_factors",)}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
+    readonly_fields = ["second_factors"]
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "phone", "password1", "password2")}),
     )
@@ -40,6 +57,74 @@ class UserAdmin(DjangoUserAdmin):
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         return permissions_formfield(db_field, field)
+
+    @admin.display(description=_("second factors"))
+    def second_factors(self, obj: User) -> str:
+        labels = dict(Authenticator.Type.choices)
+        types = sorted(
+            set(Authenticator.objects.filter(user_id=obj.pk).values_list("type", flat=True))
+        )
+        if not types:
+            return str(_("none"))
+        text = ", ".join(str(labels.get(t, t)) for t in types)
+        url = reverse("admin:accounts_user_mfa_reset", args=[obj.pk])
+        return format_html('{} · <a href="{}">{}</a>', text, url, _("Reset"))
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.mfa_reset_view)
+        return [
+            path("<id:object_id>/mfa-reset/", view, name="accounts_user_mfa_reset"),
+            *super().get_urls(),
+        ]
+
+    def mfa_reset_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Reset a login's second factors (a lost device), through ``mfa_reset``: a
+        reason is required, only administrators may (accounts.security.rules)."""
+        if not may_reset_mfa(roles_of(request.user)):
+            raise Http404
+        user = User.objects.filter(pk=object_id).first()
+        if user is None:
+            raise Http404
+        form = MfaResetForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                mfa_reset(user=user, by=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            except SecurityError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(
+                    request, _("Two-factor authentication was reset."), messages.SUCCESS
+                )
+                return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))
+        types = Authenticator.objects.filter(user_id=user.pk).values_list("type", flat=True)
+        labels = dict(Authenticator.Type.choices)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reset two-factor authentication"),
+            "opts": self.model._meta,
+            "original": user,
+            "form": form,
+            "factors": sorted({str(labels.get(t, t)) for t in types}),
+        }
+        return TemplateResponse(request, "accounts/security/admin_mfa_reset.html", context)
+
+
+@admin.register(MfaReset)
+class MfaResetAdmin(admin.ModelAdmin):
+    """The record of MFA resets: read-only; made by the User admin's reset page."""
+
+    list_display = ["user", "by", "removed", "at"]
+    readonly_fields = ["user", "by", "reason", "removed", "at"]
+    search_fields = ["user__email", "user__phone"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 admin.site.unregister(Group)

@@ -14,6 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Person, Role, User
+from accounts.security.rules import MFA_ROLES
+from accounts.security.services import totp_enrol
+from accounts.security.totp import DEMO_TOTP_SECRET
 from accounts.services import membership_grant
 from core.money import TIYIN_PER_SOM
 from core.periods import month_previous, month_start, period_text
@@ -375,4 +378,10 @@ def personas_ensure(*, password: str) -> Cast:
     if admin is None:
         admin = User.objects.create_superuser(email="admin@demo.uz", password=password)
     users["admin"] = admin
+    # The officials must use a second factor (accounts.security.rules): the demo's are
+    # enrolled in TOTP with one known secret, whose current code `python -m
+    # accounts.security` prints (and the browser tests compute).
+    officials = [spec.key for spec in PERSONAS if spec.role in MFA_ROLES] + ["admin"]
+    for key in officials:
+        totp_enrol(user=users[key], secret=DEMO_TOTP_SECRET)
     return Cast(users, region, other_region, district, other_district, mc, rival_mc)

@@ -99,6 +99,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # the officials' rules (accounts.security.middleware): idle sessions end, then MFA
+    "accounts.security.middleware.OfficialIdleTimeout",
+    "accounts.security.middleware.MfaEnrolmentRequired",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -342,8 +345,14 @@ for _action, (_variable, _default) in _SMS_RATES.items():
 # --- end SMS
 
 # MFA for officials (allauth.mfa) and sessions (allauth.usersessions).
+# WebAuthn is left out: headless Chromium has no authenticator of its own (a test would need
+# CDP's virtual authenticator), and officials' phones all run an authenticator app.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mening Uyim"
+# One 30-second step either side (RFC 6238 section 5.2: a phone's clock drifts).
+MFA_TOTP_TOLERANCE = 1
+# Officials must use MFA and cannot switch it off themselves (accounts.security.rules).
+MFA_ADAPTER = "accounts.security.adapter.MfaAdapter"
 # A session is recorded at login (allauth's signal); tracking each request's activity would
 # cost a SELECT and an UPDATE on every page (issue 16), so it is off.
 USERSESSIONS_TRACK_ACTIVITY = False

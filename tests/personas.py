@@ -6,12 +6,37 @@ loads `make run`'s demo data, so the demo and the tests cannot drift apart.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import struct
+import time
+
 import pytest
 
 from accounts.models import User
+from accounts.security.totp import DEMO_TOTP_SECRET
 from mening_uyim.demo import Cast, personas_ensure
 
 PASSWORD = "Test-Parol-2026"
+# The officials of the cast (inspectors, council members, MC directors, the administrator)
+# are enrolled in TOTP with this secret (mening_uyim.demo); ``totp_code`` answers
+# allauth's MFA step for them.
+TOTP_SECRET = DEMO_TOTP_SECRET
+
+
+def totp_code(secret: str = TOTP_SECRET, at: float | None = None, step: int = 0) -> str:
+    """RFC 6238 (HMAC-SHA1, 30 s, 6 digits), computed here rather than with the site's
+    code, so that a test checks the site against the standard; ``step`` moves one period
+    on (allauth accepts one period either side and refuses a code used twice)."""
+    counter = int((time.time() if at is None else at) // 30) + step
+    key = base64.b32decode(secret, casefold=True)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFFFFFF
+    return f"{number % 10**6:06d}"
+
+
 PERSONA_KEYS = (
     "owner",
     "co_owner",

@@ -9,7 +9,7 @@ import pytest
 from buildings.models import Building
 from lots.models import Lot, LotBuilding, LotStatus
 from mening_uyim.demo import DEMO_A, DEMO_B
-from tests.personas import PASSWORD
+from tests.e2e.browser import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,11 +30,7 @@ def test_council_proposes_and_approves_a_lot(
     for building in buildings:
         LotBuilding.objects.create(lot=lot, building=building)
     page = browser_page
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=login]", "council@demo.uz")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "council@demo.uz")  # with the MFA step (tests/e2e/browser.py)
     page.goto(f"{live_server.url}/lots/council/")
     page.click(f"text={lot.code}")
     page.wait_for_selector("#lot-map .leaflet-interactive, #lot-map canvas")
