@@ -144,7 +144,9 @@ def _check(phone: str, code: str, now: dt.datetime) -> tuple[Outcome, LoginCode 
             return Outcome.EXPIRED, None
         if row.attempts >= settings.SMS_CODE_MAX_ATTEMPTS:
             return Outcome.ATTEMPTS, None
-        if not constant_time_compare(code_hash(phone, code), row.code_hash):
+        # An unknown number's code was never sent: it counts as wrong, tries included.
+        matches = constant_time_compare(code_hash(phone, code), row.code_hash)
+        if not matches or row.person_id is None:
             row.attempts += 1
             row.save(update_fields=["attempts"])
             if row.attempts >= settings.SMS_CODE_MAX_ATTEMPTS:
@@ -170,7 +172,6 @@ def login_code_confirm(*, phone: str, code: str) -> Confirmed:
     if outcome is Outcome.ATTEMPTS:
         raise PhoneLoginError(str(MSG_CODE_ATTEMPTS))
     if outcome is Outcome.WRONG or row is None or row.person_id is None:
-        # an unknown number's code was never sent: matching it is a wrong code too
         raise PhoneLoginError(str(MSG_CODE_WRONG))
     try:
         with transaction.atomic():

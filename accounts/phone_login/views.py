@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from allauth.account.adapter import get_adapter
 from allauth.account.internal.flows.login import perform_login, record_authentication
 from allauth.account.models import Login
@@ -46,8 +48,9 @@ def _next_url(request: HttpRequest) -> str | None:
 
 def _client_ip(request: HttpRequest) -> str | None:
     try:
-        return str(get_adapter().get_client_ip(request))
-    except PermissionDenied:
+        ip = str(get_adapter().get_client_ip(request))
+        return str(ipaddress.ip_address(ip))
+    except (PermissionDenied, ValueError):  # no address, or not one LoginCode.ip can hold
         return None
 
 
