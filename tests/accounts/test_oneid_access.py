@@ -183,3 +183,19 @@ def test_production_wants_an_https_oneid() -> None:
     )
     assert done.returncode != 0
     assert "ONEID_BASE_URL must be an https:// address" in done.stderr
+
+
+def test_the_profile_snippet_shows_what_oneid_said(cast: Cast, rf: Any) -> None:
+    from allauth.socialaccount.models import SocialAccount
+    from django.template.loader import render_to_string
+
+    owner = cast.users["owner"]
+    assert "oneid-profile" not in render_to_string("oneid/_profile.html", {"user": owner})
+    SocialAccount.objects.create(
+        user=owner,
+        provider="oneid",
+        uid=owner.person.pinfl,
+        extra_data={"pin": owner.person.pinfl, "full_name": "KARIMOV AZIZ", "mob_phone_no": ""},
+    )
+    shown = render_to_string("oneid/_profile.html", {"user": owner})
+    assert "KARIMOV AZIZ" in shown

@@ -96,9 +96,9 @@ class Browser:
             response = self.get(response.headers["Location"])
         return response
 
-    def start(self) -> requests.Response:
+    def start(self, login_page: str = "/accounts/login/") -> requests.Response:
         """Log-in page → the OneID button → OneID's consent page."""
-        login = self.get("/accounts/login/")
+        login = self.get(login_page)
         if login.status_code == 302:  # logged in already: the button's POST, from any page
             self.get("/")
             token = self.session.cookies.get("csrftoken") or ""
@@ -315,6 +315,13 @@ def test_a_person_registered_later_is_linked_at_the_next_sign_in(
     new_owner.refresh_from_db()
     assert new_owner.user_id == user.pk
     assert LoginLink.objects.get().user_id == user.pk
+
+
+def test_the_login_pages_next_is_kept_through_oneid(browser: Browser, new_owner: Person) -> None:
+    consent = browser.start("/accounts/login/?next=/registry/my-apartments/")
+    page = browser.follow(browser.answer(consent, pin=NEW_OWNER_PINFL))
+    assert page.status_code == 200
+    assert page.url.endswith("/registry/my-apartments/")
 
 
 def test_a_denied_consent_creates_nothing(browser: Browser, new_owner: Person) -> None:
