@@ -12,10 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Min
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Notification, Person, Role
-from accounts.notifications import notify
+from accounts.notifications import lazy_format, notify
 from billing.models import QuarterlyReport, ReportStatus
 from billing.quarters import (
     TASHKENT,
@@ -186,6 +187,8 @@ def warn_report_deadlines(*, today: dt.date) -> dict[str, Any]:
     ):
         staff.setdefault(company_id, set()).add(person_id)
     people = Person.objects.in_bulk({p for ps in staff.values() for p in ps})
+    # offered ones: a person is told on those they chose (accounts.notifications), in
+    # their language, so a run may ask again; notify() records nothing twice
     channels = set(settings.NOTIFY_CHANNELS)
     with translation.override(settings.LANGUAGE_CODE):
         for quarter in quarters:
@@ -214,7 +217,7 @@ def warn_report_deadlines(*, today: dt.date) -> dict[str, Any]:
                 key = keys[lot.pk]
                 facts = {
                     "lot": lot.code,
-                    "quarter": quarter_text(quarter),
+                    "quarter": lazy(quarter_text, str)(quarter),  # in the reader's language
                     "deadline": f"{deadline:%d.%m.%Y %H:%M}",
                     "month": f"{next_quarter(quarter):%m.%Y}",
                 }
@@ -226,8 +229,8 @@ def warn_report_deadlines(*, today: dt.date) -> dict[str, Any]:
                         notify(
                             person=people[person_id],
                             key=key,
-                            subject=str(MSG_DEADLINE_SUBJECT % facts),
-                            body=str(MSG_DEADLINE_BODY % facts),
+                            subject=lazy_format(MSG_DEADLINE_SUBJECT, facts),
+                            body=lazy_format(MSG_DEADLINE_BODY, facts),
                         )
                     )
                 if made:

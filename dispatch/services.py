@@ -453,7 +453,7 @@ def escalate_breaches(*, at: dt.datetime | None = None) -> dict[str, int]:
     interface. A response not given by its deadline, a resolution not reached by its
     deadline. Idempotent: one Escalation per ticket and kind (a unique constraint); each
     is recorded and told once, by the run that holds its row lock first."""
-    from accounts.notifications import notify_many
+    from accounts.notifications import lazy_format, notify_many
 
     at = _now(at)
     made: list[Escalation] = []
@@ -498,15 +498,15 @@ def escalate_breaches(*, at: dt.datetime | None = None) -> dict[str, int]:
             notify_many(
                 person_ids=_inspector_persons(ticket.building.region_id),
                 key=f"escalation:{escalation.pk}",
-                subject=str(MSG_ESCALATION_SUBJECT % {"n": ticket.pk}),
-                body=str(
-                    MSG_ESCALATION_BODY
-                    % {
+                subject=lazy_format(MSG_ESCALATION_SUBJECT, {"n": ticket.pk}),
+                body=lazy_format(
+                    MSG_ESCALATION_BODY,
+                    {
                         "n": ticket.pk,
                         "address": ticket.building.address,
-                        "kind": escalation.get_kind_display(),
+                        "kind": Escalation.Kind(escalation.kind).label,  # lazy: their language
                         "due": due,
-                    }
+                    },
                 ),
             )
     return {"escalated": told}

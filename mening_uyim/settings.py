@@ -363,6 +363,21 @@ OFFICIAL_SESSION_IDLE_SECONDS = env_int("OFFICIAL_SESSION_IDLE_SECONDS", 1800)
 TELEGRAM_BOT_TOKEN = env_str("TELEGRAM_BOT_TOKEN", "")
 TELEGRAM_BOT_USERNAME = env_str("TELEGRAM_BOT_USERNAME", "MeningUyimBot")
 TELEGRAM_API_URL = env_str("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
+# Telegram sends it back in the X-Telegram-Bot-Api-Secret-Token header of every webhook
+# call (Bot API: 1-256 of A-Z a-z 0-9 _ -); empty: the webhook answers 404.
+TELEGRAM_WEBHOOK_SECRET = env_str("TELEGRAM_WEBHOOK_SECRET", "")
+if TELEGRAM_WEBHOOK_SECRET and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", TELEGRAM_WEBHOOK_SECRET):
+    raise ConfigurationError("TELEGRAM_WEBHOOK_SECRET must be 1-256 of A-Z, a-z, 0-9, _ and -")
+TELEGRAM_LINK_CODE_TTL_SECONDS = env_int("TELEGRAM_LINK_CODE_TTL_SECONDS", 900)
+if TELEGRAM_LINK_CODE_TTL_SECONDS <= 0:
+    raise ConfigurationError("TELEGRAM_LINK_CODE_TTL_SECONDS must be positive")
+# The channels the installation offers (each person chooses among them in the profile),
+# read here so that a typo stops the start-up and a Telegram channel has its bot.
+_NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", ["email"])
+if not _NOTIFY_CHANNELS or set(_NOTIFY_CHANNELS) - {"email", "sms", "telegram"}:
+    raise ConfigurationError("NOTIFY_CHANNELS must list some of email, sms, telegram")
+if PRODUCTION and "telegram" in _NOTIFY_CHANNELS:
+    require(["TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"], why="NOTIFY_CHANNELS has telegram")
 # --- end Telegram
 
 # Wrong Payme keys and Click signatures per client address, then the protocol's refusal
@@ -415,7 +430,7 @@ if PRODUCTION or env_str("EMAIL_URL"):
     vars().update(_env.email_url_config(env_str("EMAIL_URL")))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", ["email"])
+NOTIFY_CHANNELS = _NOTIFY_CHANNELS  # the channels offered; read and checked in the Telegram block
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mening Uyim <noreply@meninguyim.uz>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

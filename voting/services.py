@@ -464,32 +464,30 @@ CLOSING_NOTICE = dt.timedelta(days=2)
 def elections_notify(at: dt.datetime | None = None) -> int:
     """Tell the electorate when voting opens and two days before it closes (DOMAIN.md);
     once per person and message (accounts.notifications), however often it runs."""
-    from django.utils import translation
-
-    from accounts.notifications import notify_many
+    from accounts.notifications import lazy_format, notify_many
 
     at = _now(at)
     told = 0
     open_elections = Election.objects.filter(
         status=ElectionStatus.OPEN, nomination_ends_at__lte=at
     ).select_related("lot")
-    with translation.override(settings.LANGUAGE_CODE):
-        for election in open_elections.order_by("pk"):
-            people = Person.objects.filter(
-                pk__in=Elector.objects.filter(election=election).values("person_id")
-            )
-            facts = {"lot": election.lot.code, "at": _local(election.voting_ends_at)}
+    # the texts are rendered in each person's language (accounts.notifications)
+    for election in open_elections.order_by("pk"):
+        people = Person.objects.filter(
+            pk__in=Elector.objects.filter(election=election).values("person_id")
+        )
+        facts = {"lot": election.lot.code, "at": _local(election.voting_ends_at)}
+        told += notify_many(
+            person_ids=people,
+            key=f"election:{election.pk}:open",
+            subject=lazy_format(MSG_VOTING_OPEN_SUBJECT, facts),
+            body=lazy_format(MSG_VOTING_OPEN_BODY, facts),
+        )
+        if at >= election.voting_ends_at - CLOSING_NOTICE:
             told += notify_many(
                 person_ids=people,
-                key=f"election:{election.pk}:open",
-                subject=str(MSG_VOTING_OPEN_SUBJECT % facts),
-                body=str(MSG_VOTING_OPEN_BODY % facts),
+                key=f"election:{election.pk}:closing:{election.voting_ends_at:%Y%m%d}",
+                subject=lazy_format(MSG_CLOSING_SUBJECT, facts),
+                body=lazy_format(MSG_CLOSING_BODY, facts),
             )
-            if at >= election.voting_ends_at - CLOSING_NOTICE:
-                told += notify_many(
-                    person_ids=people,
-                    key=f"election:{election.pk}:closing:{election.voting_ends_at:%Y%m%d}",
-                    subject=str(MSG_CLOSING_SUBJECT % facts),
-                    body=str(MSG_CLOSING_BODY % facts),
-                )
     return told
