@@ -77,6 +77,16 @@ def test_gateway_answering_503_raises(sms_gateway: FakeSmsGateway) -> None:  # n
     assert sms_gateway.outbox == []
 
 
+def test_gateway_answering_503_to_a_message_raises(
+    sms_gateway: FakeSmsGateway,  # noqa: F811
+) -> None:
+    send_sms(PHONE, "birinchi")  # the token is cached: the next call goes straight to send
+    sms_gateway.down()
+    with pytest.raises(SmsGatewayError, match="503"):
+        send_sms(PHONE, "ikkinchi")
+    assert [m.message for m in sms_gateway.outbox] == ["birinchi"]
+
+
 def test_gateway_refusing_connections_raises(sms_gateway: FakeSmsGateway) -> None:  # noqa: F811
     sms_gateway.stop()
     with pytest.raises(SmsGatewayError):
