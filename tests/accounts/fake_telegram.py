@@ -7,8 +7,7 @@ with the same HTTP status. A wrong token gets 401 "Unauthorized", an unknown met
 test queues failures with ``fail_next(status, description, retry_after=…)``.
 
 Use the ``fake_telegram`` fixture (import ``fake_telegram_fixture``): it starts the server
-and points
-``TELEGRAM_API_URL`` and ``TELEGRAM_BOT_TOKEN`` at it.
+and points ``TELEGRAM_API_URL`` and ``TELEGRAM_BOT_TOKEN`` at it.
 """
 
 from __future__ import annotations
