@@ -20,7 +20,6 @@ from accounts.admin_scoping import NotFoundOutsideScope
 from accounts.models import LoginLink, Membership, MfaReset, Person, User
 from accounts.permissions import roles_of
 from accounts.policies import may_link_login, person_scope_q
-from accounts.security import receivers  # noqa: F401 # connects the login's session marks
 from accounts.security.rules import may_reset_mfa
 from accounts.security.services import SecurityError, mfa_reset
 from accounts.services import AccountsError, person_login_link

@@ -9,3 +9,7 @@ class AccountsConfig(AppConfig):
 
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # the login's session marks (MFA enrolled, last activity): accounts.security.receivers
+        from accounts.security import receivers  # noqa: F401

@@ -434,3 +434,9 @@ class MfaReset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.at:%Y-%m-%d})"
+
+
+def user_display(user: Any) -> str:
+    """How allauth names a login (ACCOUNT_USER_DISPLAY): the person's name, else the email
+    or phone."""
+    return str(getattr(user, "display_name", None) or user)

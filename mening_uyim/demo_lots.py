@@ -58,6 +58,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
+from accounts.security.services import totp_enrol
+from accounts.security.totp import DEMO_TOTP_SECRET
 from accounts.services import membership_grant
 from buildings.models import Building
 from buildings.services import RegistryError, building_commission
@@ -115,6 +117,7 @@ def _council_of(district_id: int, cast: Cast, password: str) -> User:
     if user is None:
         user = User.objects.create_user(email=email, password=password)
     membership_grant(user=user, role=Role.COUNCIL_MEMBER, district_id=district_id)
+    totp_enrol(user=user, secret=DEMO_TOTP_SECRET)  # an official: MFA (accounts.security)
     return user
 
 
@@ -338,6 +341,7 @@ def _third_mc(cast: Cast, password: str) -> ManagementCompany:
     director = User.objects.filter(email=THIRD_MC_DIRECTOR).first()
     if director is None:
         director = User.objects.create_user(email=THIRD_MC_DIRECTOR, password=password)
+    totp_enrol(user=director, secret=DEMO_TOTP_SECRET)  # an MC director: MFA (accounts.security)
     company = mc_apply(
         user=director,
         name=THIRD_MC,

@@ -272,6 +272,8 @@ ACCOUNT_PHONE_VERIFICATION_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
+# "Logged in as …": the person's name (a OneID or SMS login may have no email).
+ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
 ACCOUNT_RATE_LIMITS = {
     # Per client address: more than this many login POSTs answer 429.
     "login": env_str("LOGIN_RATE_LIMIT", "10/m/ip,60/h/ip"),

@@ -1,7 +1,6 @@
 """What a login and a change of second factors remember in the session.
 
-Connected once at start-up (imported by accounts/admin.py, which Django's admin imports
-during setup; accounts/apps.py's ``ready`` would be the natural home).
+Connected once at start-up, by AccountsConfig.ready (accounts/apps.py).
 
 At login (Django's signal, so a form login, allauth's MFA step, OneID and the tests'
 ``force_login`` alike) the session gets its activity time and, after one query, whether

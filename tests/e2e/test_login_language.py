@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from accounts.models import User
+from tests.e2e.browser import LOGIN_BUTTON
 from tests.personas import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -22,7 +23,7 @@ def test_owner_logs_in_and_switches_to_russian(
     assert page.locator("html").get_attribute("lang") == "uz"
     page.fill("input[name=login]", owner.email)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
+    page.locator(LOGIN_BUTTON).click()  # the password form's (OneID's and SMS's are beside it)
     page.wait_for_url(f"{live_server.url}/")
     assert page.locator("#apartments").is_visible()
     assert page.locator("html").get_attribute("lang") == "uz"
