@@ -101,3 +101,41 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
                 UnitCost(element=element, work=work, tiyin_per_m2=tiyin)
                 for element, (work, tiyin) in settings.PROGRAM_UNIT_COSTS.items()
             )
+
+
+# Officials must use a second factor (accounts.security). The personas are enrolled by the
+# demo itself; officials that other tests make on the spot (a national inspector, a second
+# council member, a superuser) are enrolled here too, with the personas' secret, so that those
+# tests keep testing their own rule. The MFA rule's own tests (marked ``mfa_rule``) see
+# officials exactly as made, un-enrolled.
+MFA_RULE_MODULES = ("test_mfa", "test_mfa_reset", "test_security_access", "test_sessions")
+
+
+@pytest.fixture(autouse=True)
+def _officials_enrolled(request: pytest.FixtureRequest) -> Iterator[None]:
+    module = request.node.module.__name__.rsplit(".", 1)[-1] if request.node.module else ""
+    if module.startswith(MFA_RULE_MODULES):
+        yield
+        return
+    from django.db.models.signals import post_save
+
+    from accounts.models import Membership, User
+    from accounts.security.rules import MFA_ROLES
+    from accounts.security.services import totp_enrol
+    from tests.personas import TOTP_SECRET
+
+    def membership_saved(sender: object, instance: Membership, **kwargs: object) -> None:
+        if instance.role in MFA_ROLES and instance.revoked_at is None:
+            totp_enrol(user=instance.user, secret=TOTP_SECRET)
+
+    def user_saved(sender: object, instance: User, **kwargs: object) -> None:
+        if instance.is_superuser:
+            totp_enrol(user=instance, secret=TOTP_SECRET)
+
+    post_save.connect(membership_saved, sender=Membership, dispatch_uid="tests.enrol.m")
+    post_save.connect(user_saved, sender=User, dispatch_uid="tests.enrol.u")
+    try:
+        yield
+    finally:
+        post_save.disconnect(dispatch_uid="tests.enrol.m", sender=Membership)
+        post_save.disconnect(dispatch_uid="tests.enrol.u", sender=User)
