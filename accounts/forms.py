@@ -62,7 +62,7 @@ class NotificationPreferenceForm(forms.Form):
         self.preference = preference_of(user)
         person = getattr(user, "person", None)
         self.reachable = {
-            "email": bool(user.email),
+            "email": bool(user.mailbox),
             "sms": bool(sms_phone(person) if person is not None else user.phone),
             "telegram": self.preference.telegram_chat_id is not None,
         }

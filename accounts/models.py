@@ -19,6 +19,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_phone, validate_phone, validate_pinfl
 
+# A login needs an email or a phone (the constraint below). A OneID login with neither a
+# free phone nor an email gets an address on this reserved domain (RFC 2606): it receives
+# nothing, so no channel and no form treats it as a mailbox (``User.mailbox``).
+PLACEHOLDER_EMAIL_DOMAIN = "oneid.invalid"
+
+
+def is_placeholder_email(email: str) -> bool:
+    return email.lower().endswith("@" + PLACEHOLDER_EMAIL_DOMAIN)
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -113,6 +122,12 @@ class User(AbstractBaseUser, PermissionsMixin):
             self.email = None
         if self.phone == "":
             self.phone = None
+
+    @property
+    def mailbox(self) -> str | None:
+        """The email that mail can reach: not a placeholder on the reserved ``.invalid``
+        domain (RFC 2606), which a OneID login with no free phone gets (accounts.oneid)."""
+        return self.email if self.email and not is_placeholder_email(self.email) else None
 
     @property
     def display_name(self) -> str:

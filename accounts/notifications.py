@@ -62,7 +62,14 @@ from django.utils.crypto import salted_hmac
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Notification, NotificationPreference, Person, TelegramLinkCode, User
+from accounts.models import (
+    PLACEHOLDER_EMAIL_DOMAIN,
+    Notification,
+    NotificationPreference,
+    Person,
+    TelegramLinkCode,
+    User,
+)
 
 Text = str | Promise | Callable[[], str]
 PREF = "user__notification_preference"
@@ -114,8 +121,12 @@ def offered_channels() -> list[str]:
 
 def _reaches(channel: str) -> Q:
     """The people a channel can reach (on Person)."""
-    if channel == "email":
-        return Q(user__email__isnull=False) & ~Q(user__email="")
+    if channel == "email":  # an address mail can reach (User.mailbox)
+        return (
+            Q(user__email__isnull=False)
+            & ~Q(user__email="")
+            & ~Q(user__email__iendswith="@" + PLACEHOLDER_EMAIL_DOMAIN)
+        )
     if channel == "sms":
         return (Q(user__phone__isnull=False) & ~Q(user__phone="")) | ~Q(phone="")
     return Q(**{f"{PREF}__telegram_chat_id__isnull": False})
@@ -168,13 +179,13 @@ def _text(notification: Notification) -> str:
 
 def _email(notification: Notification) -> bool:
     user = notification.person.user
-    if user is None or not user.email:
+    if user is None or not user.mailbox:
         return False  # nowhere to send: recorded, not sent
     send_mail(
         notification.subject,
         notification.body,
         settings.DEFAULT_FROM_EMAIL,
-        [user.email],
+        [user.mailbox],
         fail_silently=False,
     )
     return True
@@ -446,9 +457,12 @@ def telegram_link(*, code: str, chat_id: int) -> tuple[str, User | None]:
 
 
 @transaction.atomic
-def telegram_unlink(*, user: User | None = None, chat_id: int | None = None) -> int | None:
+def telegram_unlink(
+    *, user: User | None = None, chat_id: int | None = None, tell: bool = False
+) -> int | None:
     """Forget a login's chat (the profile's button) or a chat (``/stop``, the bot blocked);
-    Telegram is no longer chosen. Returns the chat that was linked."""
+    Telegram is no longer chosen. ``tell``: the chat is told, after the commit, in the
+    login's language. Returns the chat that was linked."""
     rows = NotificationPreference.objects.select_for_update().filter(telegram_chat_id__isnull=False)
     row = (
         rows.filter(user=user) if user is not None else rows.filter(telegram_chat_id=chat_id)
@@ -458,6 +472,8 @@ def telegram_unlink(*, user: User | None = None, chat_id: int | None = None) -> 
     was = row.telegram_chat_id
     row.telegram_chat_id, row.telegram_linked_at, row.telegram = None, None, False
     row.save(update_fields=["telegram_chat_id", "telegram_linked_at", "telegram"])
+    if tell and was is not None:
+        _reply(was, MSG_TELEGRAM_UNLINKED, message_language(row))
     return was
 
 
@@ -465,6 +481,12 @@ def _reply(chat_id: int, text: Promise, language: str) -> None:
     from accounts.tasks import telegram_reply
 
     transaction.on_commit(partial(telegram_reply.delay, chat_id, render(text, language)))
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object of an update, or an empty one for anything else (a malformed update
+    is ignored, never a 500: Telegram would redeliver it for ever)."""
+    return value if isinstance(value, dict) else {}
 
 
 def telegram_update_handle(update: Any) -> str:
@@ -475,15 +497,15 @@ def telegram_update_handle(update: Any) -> str:
         return "ignored"
     member = update.get("my_chat_member")
     if isinstance(member, dict):
-        chat = member.get("chat") or {}
-        status = (member.get("new_chat_member") or {}).get("status")
+        chat = _object(member.get("chat"))
+        status = _object(member.get("new_chat_member")).get("status")
         if status == "kicked" and isinstance(chat.get("id"), int):
             return "unlinked" if telegram_unlink(chat_id=chat["id"]) else "ignored"
         return "ignored"
     message = update.get("message")
     if not isinstance(message, dict):
         return "ignored"
-    chat, sender = message.get("chat") or {}, message.get("from") or {}
+    chat, sender = _object(message.get("chat")), _object(message.get("from"))
     text = message.get("text")
     if (
         chat.get("type") != "private"

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
-from functools import partial
 from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
@@ -89,14 +87,7 @@ def telegram_link(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def telegram_unlink(request: HttpRequest) -> HttpResponse:
-    from accounts.tasks import telegram_reply
-
-    user = cast(User, request.user)
-    chat_id = notifications.telegram_unlink(user=user)
-    if chat_id is not None:  # the chat is told, after the commit, in the login's language
-        language = notifications.message_language(notifications.preference_of(user))
-        text = notifications.render(notifications.MSG_TELEGRAM_UNLINKED, language)
-        transaction.on_commit(partial(telegram_reply.delay, chat_id, text))
+    if notifications.telegram_unlink(user=cast(User, request.user), tell=True) is not None:
         messages.success(request, _("Telegram is unlinked."))
     return redirect("accounts:profile")
 

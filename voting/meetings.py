@@ -533,30 +533,30 @@ def meetings_notify(at: dt.datetime | None = None) -> int:
     """Tell a meeting's electorate when voting opens (after the discussion) and two days
     before it closes, as for elections (voting.services.elections_notify): once per
     person and message, however often it runs."""
-    from accounts.notifications import lazy_format, notify_many
-    from voting.services import CLOSING_NOTICE
+    from voting.services import CLOSING_NOTICE, electorate_tell
 
     at = _now(at)
     told = 0
     voting = Meeting.objects.filter(status=MeetingStatus.OPEN, discussion_ends_at__lte=at)
-    # the texts are rendered in each person's language (accounts.notifications)
     for meeting in voting.select_related("building").order_by("pk"):
         assert meeting.voting_ends_at is not None
         people = Person.objects.filter(
             pk__in=MeetingElector.objects.filter(meeting=meeting).values("person_id")
         )
         facts = {"address": meeting.building.address, "at": _local(meeting.voting_ends_at)}
-        told += notify_many(
-            person_ids=people,
+        told += electorate_tell(
+            people=people,
             key=f"meeting:{meeting.pk}:voting",
-            subject=lazy_format(MSG_MEETING_VOTING_SUBJECT, facts),
-            body=lazy_format(MSG_MEETING_VOTING_BODY, facts),
+            subject=MSG_MEETING_VOTING_SUBJECT,
+            body=MSG_MEETING_VOTING_BODY,
+            facts=facts,
         )
         if at >= meeting.voting_ends_at - CLOSING_NOTICE:
-            told += notify_many(
-                person_ids=people,
+            told += electorate_tell(
+                people=people,
                 key=f"meeting:{meeting.pk}:closing",
-                subject=lazy_format(MSG_MEETING_CLOSING_SUBJECT, facts),
-                body=lazy_format(MSG_MEETING_CLOSING_BODY, facts),
+                subject=MSG_MEETING_CLOSING_SUBJECT,
+                body=MSG_MEETING_CLOSING_BODY,
+                facts=facts,
             )
     return told

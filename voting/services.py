@@ -7,11 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person, User
@@ -461,33 +464,47 @@ MSG_CLOSING_BODY = _(
 CLOSING_NOTICE = dt.timedelta(days=2)
 
 
+def electorate_tell(
+    *, people: QuerySet[Person], key: str, subject: Promise, body: Promise, facts: dict[str, Any]
+) -> int:
+    """Tell ``people`` (a queryset of persons) ``subject``/``body`` with ``facts``, each in
+    their own language, once per person and key (accounts.notifications.notify_many)."""
+    from accounts.notifications import lazy_format, notify_many
+
+    return notify_many(
+        person_ids=people,
+        key=key,
+        subject=lazy_format(subject, facts),
+        body=lazy_format(body, facts),
+    )
+
+
 def elections_notify(at: dt.datetime | None = None) -> int:
     """Tell the electorate when voting opens and two days before it closes (DOMAIN.md);
     once per person and message (accounts.notifications), however often it runs."""
-    from accounts.notifications import lazy_format, notify_many
-
     at = _now(at)
     told = 0
     open_elections = Election.objects.filter(
         status=ElectionStatus.OPEN, nomination_ends_at__lte=at
     ).select_related("lot")
-    # the texts are rendered in each person's language (accounts.notifications)
     for election in open_elections.order_by("pk"):
         people = Person.objects.filter(
             pk__in=Elector.objects.filter(election=election).values("person_id")
         )
         facts = {"lot": election.lot.code, "at": _local(election.voting_ends_at)}
-        told += notify_many(
-            person_ids=people,
+        told += electorate_tell(
+            people=people,
             key=f"election:{election.pk}:open",
-            subject=lazy_format(MSG_VOTING_OPEN_SUBJECT, facts),
-            body=lazy_format(MSG_VOTING_OPEN_BODY, facts),
+            subject=MSG_VOTING_OPEN_SUBJECT,
+            body=MSG_VOTING_OPEN_BODY,
+            facts=facts,
         )
         if at >= election.voting_ends_at - CLOSING_NOTICE:
-            told += notify_many(
-                person_ids=people,
+            told += electorate_tell(
+                people=people,
                 key=f"election:{election.pk}:closing:{election.voting_ends_at:%Y%m%d}",
-                subject=lazy_format(MSG_CLOSING_SUBJECT, facts),
-                body=lazy_format(MSG_CLOSING_BODY, facts),
+                subject=MSG_CLOSING_SUBJECT,
+                body=MSG_CLOSING_BODY,
+                facts=facts,
             )
     return told

@@ -24,7 +24,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import LoginLink, Person, User
+from accounts.models import PLACEHOLDER_EMAIL_DOMAIN, LoginLink, Person, User
 from accounts.permissions import forget_roles
 from accounts.validators import PHONE_RE
 
@@ -32,8 +32,8 @@ PROVIDER_ID = "oneid"
 LINK_REASON = "OneID"
 # A login needs an email or a phone (accounts.User's constraint). When no phone is free,
 # the new login gets an address on the reserved .invalid domain (RFC 2606): it receives
-# nothing and signs in only through OneID.
-PLACEHOLDER_DOMAIN = "oneid.invalid"
+# nothing (``User.mailbox`` is empty) and signs in only through OneID.
+PLACEHOLDER_DOMAIN = PLACEHOLDER_EMAIL_DOMAIN
 
 MSG_SESSION_OTHER_LOGIN = _(
     "You are logged in with another login. Log out first, then sign in with OneID."

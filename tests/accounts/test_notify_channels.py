@@ -175,3 +175,25 @@ def test_the_sending_task_is_scheduled_after_the_commit_per_channel(
         notify_many(person_ids=Person.objects.all(), key="k:later", subject="S", body="B")
     assert len(callbacks) == len(ALL)  # nothing is sent inside the request's transaction
     assert not mail.outbox
+
+
+def test_a_oneid_placeholder_address_is_no_mailbox(cast: Cast, offered: Any) -> None:
+    """A OneID login with no free phone has an address on the reserved .invalid domain
+    (accounts.oneid): no mail goes there; its registry phone takes the message."""
+    login = User.objects.create_user(email="oneid-0123456789abcdef@oneid.invalid")
+    person = Person.objects.create(
+        pinfl="30101900010003", full_name="Registry Owner", phone="+998901112244", user=login
+    )
+    prefer(login, email=True)
+    assert login.mailbox is None
+    assert channels_for(person) == (["sms"], "uz")
+    nobody = Person.objects.create(
+        pinfl="30101900010004",
+        full_name="Registry Owner",
+        user=User.objects.create_user(email="oneid-fedcba9876543210@oneid.invalid"),
+    )
+    [row] = notify(person=nobody, key="placeholder", subject="S", body="B")
+    from accounts.notifications import notification_deliver
+
+    assert notification_deliver(row.pk) == "undeliverable"
+    assert mail.outbox == []

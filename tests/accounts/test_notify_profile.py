@@ -128,6 +128,7 @@ def test_unlink_forgets_the_chat_and_tells_it(
 ) -> None:
     owner = as_owner(client, cast)
     NotificationPreference.objects.create(user=owner, telegram=True, telegram_chat_id=9)
+    client.cookies["django_language"] = "en"  # the button's words, read in English
     profile = client.get("/me/profile/")
     assert b"Unlink Telegram" in profile.content
     assert profile.context["notify_form"].fields["telegram"].initial is True

@@ -262,6 +262,25 @@ def test_a_oneid_account_connected_elsewhere_than_the_registry_says_is_refused(
     assert "_auth_user_id" not in _session_data(browser)
 
 
+def test_a_login_of_another_person_is_not_given_a_second_person(
+    browser: Browser, cast: Any, new_owner: Person
+) -> None:
+    """DOMAIN.md: a login is linked to at most one Person. The OneID account of the new
+    owner's PINFL is (somehow) connected to the neighbour's login, whose person is the
+    neighbour: OneID must not link the new owner's person to it as well."""
+    neighbour = cast.users["neighbour"]
+    SocialAccount.objects.create(user=neighbour, provider="oneid", uid=NEW_OWNER_PINFL)
+    before = counts()
+    refused = browser.sign_in(pin=NEW_OWNER_PINFL)
+    assert refused.status_code == 409
+    assert "belongs to another person" in refused.text
+    assert counts() == before
+    new_owner.refresh_from_db()
+    assert new_owner.user_id is None
+    assert Person.objects.filter(user=neighbour).count() == 1
+    assert "_auth_user_id" not in _session_data(browser)
+
+
 def test_the_same_login_signing_in_again_while_logged_in_is_fine(
     browser: Browser, cast: Any
 ) -> None:

@@ -250,7 +250,17 @@ def test_stop_or_blocking_the_bot_unlinks_the_chat(
 
 @pytest.mark.parametrize(
     "body",
-    [update("hello"), update("/start"), update("/start ../../x"), {"update_id": 3}, [1, 2], "x"],
+    [
+        update("hello"),
+        update("/start"),
+        update("/start ../../x"),
+        {"update_id": 3},
+        [1, 2],
+        "x",
+        # malformed shapes: ignored, never a 500
+        {"update_id": 4, "message": {"chat": "x", "from": [1], "text": "/start abc"}},
+        {"update_id": 5, "my_chat_member": {"chat": 7, "new_chat_member": "kicked"}},
+    ],
 )
 def test_any_update_gets_200_and_changes_no_link(
     client: Client, cast: Cast, webhook: FakeTelegram, body: Any
