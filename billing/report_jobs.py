@@ -187,9 +187,8 @@ def warn_report_deadlines(*, today: dt.date) -> dict[str, Any]:
     ):
         staff.setdefault(company_id, set()).add(person_id)
     people = Person.objects.in_bulk({p for ps in staff.values() for p in ps})
-    # offered ones: a person is told on those they chose (accounts.notifications), in
-    # their language, so a run may ask again; notify() records nothing twice
-    channels = set(settings.NOTIFY_CHANNELS)
+    # A person is told on the channels they chose (accounts.notifications), in their
+    # language; someone with a row for the lot and quarter was told: not asked again.
     with translation.override(settings.LANGUAGE_CODE):
         for quarter in quarters:
             filed = set(
@@ -207,11 +206,11 @@ def warn_report_deadlines(*, today: dt.date) -> dict[str, Any]:
                 and _owes(lot, quarter, managed_since)
             ]
             keys = {lot.pk: f"report-deadline:{lot.pk}:{quarter.isoformat()}" for lot in due}
-            told: dict[tuple[int, str], set[str]] = {}
-            for person_id, key, channel in Notification.objects.filter(
-                key__in=list(keys.values())
-            ).values_list("person_id", "key", "channel"):
-                told.setdefault((person_id, key), set()).add(channel)
+            told = set(
+                Notification.objects.filter(key__in=list(keys.values())).values_list(
+                    "person_id", "key"
+                )
+            )
             deadline = timezone.localtime(quarter_end_deadline(quarter), TASHKENT)
             for lot in due:
                 key = keys[lot.pk]
@@ -223,7 +222,7 @@ def warn_report_deadlines(*, today: dt.date) -> dict[str, Any]:
                 }
                 made = 0
                 for person_id in sorted(staff[lot.manager_id or 0]):
-                    if channels <= told.get((person_id, key), set()):
+                    if (person_id, key) in told:
                         continue
                     made += len(
                         notify(
