@@ -1,7 +1,10 @@
 """Sending SMS: one interface, ``send_sms(phone, text)``, and back-ends chosen by
 ``SMS_BACKEND``.
 
-- ``console`` (the development default) writes the message to the log and stdout;
+- ``console`` (the development default) writes the message to the log and stdout; in
+  production it sends nothing and writes nothing (``NoGatewayBackend``: a sign-in code in a
+  log would let its readers sign in), so the SMS sign-in answers "the SMS service is not
+  answering" until ``SMS_BACKEND=gateway`` is set;
 - ``gateway``: an Uzbek SMS gateway's REST API (``SMS_API_URL``, ``SMS_LOGIN``,
   ``SMS_PASSWORD``, ``SMS_SENDER``); tests drive it against a fake that follows the
   gateway's protocol (tests/accounts/fake_sms_gateway.py).
@@ -110,7 +113,8 @@ class GatewayBackend:
 
     def _new_token(self) -> str:
         body = self._post("/auth/login", {"email": self.login, "password": self.password})
-        token = (body.get("data") or {}).get("token") if isinstance(body, dict) else None
+        data = body.get("data") if isinstance(body, dict) else None
+        token = data.get("token") if isinstance(data, dict) else None
         if not token or not isinstance(token, str):
             raise SmsGatewayError("SMS gateway gave no token")
         cache.set(TOKEN_CACHE_KEY, token, TOKEN_CACHE_SECONDS)
@@ -140,10 +144,18 @@ class GatewayBackend:
         log.info("SMS to %s accepted by the gateway (id %s)", phone[:7] + "…", body.get("id"))
 
 
+class NoGatewayBackend:
+    """Production without a gateway: nothing is sent, and nothing is written to a log
+    either (a code in a log would let whoever reads the log sign in as the owner)."""
+
+    def send(self, phone: str, text: str) -> None:
+        raise SmsGatewayError("no SMS gateway in production: set SMS_BACKEND=gateway")
+
+
 def get_backend() -> SmsBackend:
     name = settings.SMS_BACKEND
     if name == "console":
-        return ConsoleBackend()
+        return NoGatewayBackend() if settings.PRODUCTION else ConsoleBackend()
     if name == "gateway":
         return GatewayBackend(
             api_url=settings.SMS_API_URL,

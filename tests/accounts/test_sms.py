@@ -158,3 +158,14 @@ def test_settings_refuse_an_unknown_back_end() -> None:
     result = _settings_with({"SMS_BACKEND": "pigeon"})
     assert result.returncode != 0
     assert "SMS_BACKEND" in result.stderr
+
+
+def test_production_without_a_gateway_sends_nothing_and_logs_no_code(
+    settings: Any, capsys: Any, caplog: Any
+) -> None:
+    """A sign-in code in a log would let whoever reads it sign in as the owner."""
+    settings.PRODUCTION, settings.SMS_BACKEND = True, "console"
+    with pytest.raises(SmsGatewayError):
+        send_sms("+998901112233", "Mening Uyim: your sign-in code is 123456.")
+    assert "123456" not in capsys.readouterr().out
+    assert "123456" not in caplog.text
