@@ -89,7 +89,7 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             rf"\bgas\s+{_W2}(?:leak|escap|coming\s+out|hiss)",
             r"(?:gaz\w*\s+(?:datchi|signaliz|analiz|sensor)|газов\w*\s+(?:датчик|сигнализ|анализ)"
             r"|датчик\w*\s+газа|газоанализ|gas\s+(?:alarm|detector|sensor))"
-            r".{0,60}(?:ovoz|chin[qk]ir|signal|pi[sh]|[qk]ichqir|сработ|пищ|орет|орёт|звен|гуд"
+            r".{0,60}(?:ovoz|chin[qk]ir|signal|pi[sh]|pi\s?pi|pipil|[qk]ichqir|сработ|пищ|орет|орёт|звен|гуд"
             r"|beep|go(?:es|ing|ne)?\s+off|ring|sound|alarm|went\s+off)",
             r"(?:сработ|пищ|\bbeep|went\s+off|chin[qk]ir)\w*.{0,40}(?:датчик\w*\s+газа|газов\w*\s+датчик"
             r"|gas\s+(?:alarm|detector|sensor)|gaz\w*\s+datchi)",
@@ -259,6 +259,8 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             rf"{_PERSON}\w*\s+(?:\w+\s+)?в\s+лифте",
             # en: stuck/trapped in the lift; the lift is stuck with people inside
             r"\b(?:stuck|trap+ed|locked|shut)\s+in(?:side)?\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:lift|elevator)",
+            # en: (a person) is in the lift, told by a relative or a dispatcher
+            rf"{_PERSON}\w*\s+(?:is|are|was|were)\s+(?:still\s+)?in(?:side)?\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:lift|elevator|cabin)\b",
             r"(?=.*\b(?:lift|elevator))\b(?:someone|somebody|people|person|child|kid|man|woman|grandm\w*|neighbou?r|passengers?)\b.{0,30}\b(?:stuck|trap+ed)",
             # ru: застрял в лифте / в лифте застряли люди (заперт ребёнок) / лифт с человеком
             rf"\b(?:застр|заперт|заблокир)\w*\s+{_W2}в\s+лифт",
@@ -365,12 +367,12 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
         category="heating",
         patterns=(
             # heating (or the radiators) said to be off in the whole building
-            # (uz: butun uyda isitish yo'q; ru: во всём доме нет отопления; en: whole building)
-            r"^(?=.*(?:\bisit|\bisi[qk]lik|\botoplen|\bbatare|\bradiator|\bheat|отоплен|\bтепл|батаре))"
+            # (uz: butun uyda isitish yo'q; ru: во всём доме нет от[ао]пления; en: whole building)
+            r"^(?=.*(?:\bisit|\bisi[qk]lik|\bot[ao]plen|\bbatare|\bradiator|\bheat|от[ао]плен|\bтепл|батаре))"
             r"(?=.*(?:\byo[qk]\b|\byu[qk]\b|\bishlamay|\bo[cč]h?i[qk]|\bochib|\bsovu[qk]|\bsovib|\bberilmay|\bkelmay|\bsiz\b|isitishsiz|\bbez\b|\bno\b|\bnot\b|\bnone\b|\boff\b|\bcold\b|\bwithout\b|\bнет\b|\bбез\b|\bне\s+(?:работ|гре|да[её]т|дают|включ)|холод|отключ|ледян|\bmuzdek))"
             r"(?=.*(?:\bbutun|\bbarcha\s+(?:uy|kvartir|xonadon)|\bham+a\s+(?:[qk]oshni|kvartir|xonadon)|\bwhole|\bentire|\bour\s+building|\bвесь\s+(?:дом|подъезд)|\bвс[её]м\s+(?:доме|подъезде)|\bвсему\s+дому|\bвсего\s+дома|\bвсех\s+квартир|\bполностью|\bв\s+доме\s+нет|\bпо\s+всему\s+(?:дому|подъезду|стояку)|\bво\s+всех\s+квартирах|\bhamma\s*(?:xonadon|kvartira|uy)\w*da|\bbinoda))",
-            # no heating at all, in winter (uz: qish, isitish yo'q; ru: зима, нет отопления)
-            r"^(?=.*(?:\bisitish\s+yo[qk]|isitishsiz|\bisitish\s+(?:\w+\s+)?ochib|\botoplen\w*\s+yo[qk]|\bbez\s+otoplen|\bno\s+heat|\bwithout\s+heat|\bheating\s+(?:is\s+)?(?:off|gone)|отоплен\w*\s+(?:\w+\s+){0,3}нет|нет\s+(?:\w+\s+)?отоплен|без\s+(?:отоплен|тепл)|отключили\s+отоплен))"
+            # no heating at all, in winter (uz: qish, isitish yo'q; ru: зима, нет от[ао]пления)
+            r"^(?=.*(?:\bisitish\s+yo[qk]|isitishsiz|\bisitish\s+(?:\w+\s+)?ochib|\bot[ao]plen\w*\s+yo[qk]|\bbez\s+ot[ao]plen|\bno\s+heat|\bwithout\s+heat|\bheating\s+(?:is\s+)?(?:off|gone)|от[ао]плен\w*\s+(?:\w+\s+){0,3}нет|нет\s+(?:\w+\s+)?от[ао]плен|без\s+(?:от[ао]плен|тепл)|отключили\s+от[ао]плен))"
             r"(?=.*(?:\bqish|\bkish\b|\bchil+a|\byanvar|\bdekabr|\bfevral|\bmoroz|\bmuzla|\bminus|\bзим|\bянвар|\bфеврал|\bдекабр|\bмороз|\bминус|\bмерзн|\bмёрзн|\bwinter|\bfreezing|\bjanuary|\bfebruary|\bdecember|\bbelow\s+zero))",
             # the boiler house (or the heating main) stopped: every flat it feeds goes cold
             r"(?:kotelna|котельн|[qk]ozonxona|boiler\s*(?:house|room)|teplotras|теплотрасс)\w*.{0,60}"
