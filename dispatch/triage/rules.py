@@ -187,6 +187,8 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             r"\b(?:kichkina|ozgina|sal)\s+o[qk]|\bumumiy\s+emas",
             r"капа|\btomchi|\btomya|\btomyap|\bdrip",
             r"kanaliz|канализ",
+            # a pipe said not to have burst (frozen, not yet burst): urgent
+            r"\byorilma(?:gan|di)|не\s+(?:прорвал|лопнул)|\bnot\s+burst|\bhas\s*n[o']?t\s+burst",
             r"\byom[gq]ir|дожд|\brain|\bqor\b|снег",
         ),
     ),
@@ -236,7 +238,7 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
         ),
         unless=(
             # bare wires with no sparks and no smoke: urgent, not an emergency
-            r"\buch[qk]un\s+yo[qk]|не\s+искр|\bno\s+sparks?|without\s+sparks?|\btutun\s+yo[qk]|нет\s+дыма"
+            r"\buch[qk]un\s+yo[qk]|не\s+искр|\bno\s+sparks?|without\s+sparks?|\btutun\s+yo[qk]|нет\s+дыма|дыма\s+нет|без\s+дыма"
             r"|\bno\s+smoke",
         ),
     ),
@@ -336,7 +338,7 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
         category=None,
         patterns=(
             # uz: tomdan muz (sosulka, tunuka) tushyapti; fasaddan plitka tushyapti
-            r"\b(?:muz|sosulk|сосул|tunuka|plitk|beton|gisht|kirpich|shifer|kozirek|balkon|лёд|лед)\w*\s+(?:\w+\s+){0,3}(?:tush(?!ma)|uchib|uchyap|[qk]ulab)",
+            r"\b(?:muz|sosulk|сосул|tunuka|plitk|beton|gisht|kirpich|shifer|kozirek|balkon|lodjiy|ruberoid|bolak|лёд|лед)\w*\s+(?:\w+\s+){0,3}(?:tush(?!ma)|uchib|uchyap|[qk]ulab)",
             r"\b(?:beton|plitk|muz|sosulk|tunuka|gisht|kirpich)\w*\s+(?:\w+\s+)?(?:пада|упал)",
             r"\bshamol\w*\s+(?:\w+\s+){0,2}(?:tom|krovl|tunuka)\w*\s+(?:\w+\s+){0,2}(?:uz|uch|och)",
             rf"\bfasad\w*\s+{_W3}(?:tush(?!ma)|uch(?:ib|yap)|[qk]ulab|kochib)",
