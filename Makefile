@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 MANAGE := $(PY) manage.py
 SCALE ?= 0.05
 # `make test` runs one pytest-xdist worker per core (each with its own test database and
-# Redis database; a file's tests stay on one worker). TEST_WORKERS=0 runs in one process.
+# Redis database; a file's tests stay on one worker, the longest files first: tests/conftest.py).
+# TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
@@ -43,7 +44,7 @@ run: demo
 
 test: install $(TRIAGE_MODEL)
 	$(MANAGE) compile_translations
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.db import connection
 from django.test import Client
 
 from mening_uyim.demo import Cast
@@ -48,17 +49,50 @@ class Case:
         return self.expect.get(key, self.expect["default"])
 
 
-def snapshot() -> dict[str, tuple]:
+def snapshot() -> dict[str, Any]:
     """Every row of every table of the project's apps (program items, decisions,
-    amendments, ownership … included)."""
-    state: dict[str, tuple] = {}
+    amendments, ownership … included), as one text per table (a digest on PostgreSQL),
+    read in one query."""
+    labels, sql = _snapshot_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return dict(zip(labels, row, strict=True))
+
+
+_SNAPSHOT: dict[str, tuple[list[str], str]] = {}
+
+
+def _snapshot_sql() -> tuple[list[str], str]:
+    """One SELECT of one column per table: its rows in pk order, every column but the
+    volatile ones, as text (PostgreSQL: ``md5`` of ``string_agg`` of the rows; SQLite:
+    ``group_concat`` of ``quote``d columns)."""
+    vendor = connection.vendor
+    if vendor in _SNAPSHOT:
+        return _SNAPSHOT[vendor]
+    quote = connection.ops.quote_name
+    labels, parts = [], []
     for config in (apps.get_app_config(label) for label in PROJECT_APPS):
         for model in config.get_models():
             label = model._meta.label_lower
             skip = VOLATILE.get(label, set())
-            names = [f.attname for f in model._meta.concrete_fields if f.name not in skip]
-            state[label] = tuple(model._default_manager.order_by("pk").values_list(*names))
-    return state
+            columns = [quote(f.column) for f in model._meta.concrete_fields if f.name not in skip]
+            table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+            if vendor == "postgresql":
+                cells = ", ".join(f"x.{c}" for c in columns)
+                parts.append(  # identifiers from _meta, quoted
+                    f"(SELECT md5(COALESCE(string_agg(CAST(ROW({cells}) AS text), '|' "  # noqa: S608
+                    f"ORDER BY x.{pk}), '')) FROM {table} x)"
+                )
+            else:
+                cells = " || ',' || ".join(f"quote({c})" for c in columns)
+                parts.append(  # identifiers from _meta, quoted
+                    f"(SELECT COALESCE(group_concat(r, '|'), '') FROM "  # noqa: S608
+                    f"(SELECT {cells} AS r FROM {table} ORDER BY {pk}))"
+                )
+            labels.append(label)
+    _SNAPSHOT[vendor] = (labels, "SELECT " + ", ".join(parts))
+    return _SNAPSHOT[vendor]
 
 
 def check(client: Client, cast: Cast, key: str, case: Case) -> None:

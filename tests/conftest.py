@@ -45,6 +45,7 @@ def _chromium_missing() -> str | None:
     return None
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django's ordering
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     pg_reason = (
         None
@@ -60,6 +61,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=redis_reason))
         if e2e_reason and "e2e" in item.keywords:
             item.add_marker(pytest.mark.skip(reason=e2e_reason))
+    items.sort(key=_long_first)  # stable: the order within each group is kept
+
+
+# Files that take minutes each: under xdist (`make test`: --dist loadfile with
+# --no-loadscope-reorder) a worker takes them first while the other works through the rest,
+# instead of the longest starting last and running alone at the end.
+LONG_FILES = (
+    "tests/e2e/test_pages_seen.py",
+    "tests/reliability/test_accrual_crash.py",
+    "tests/reliability/test_form_fuzz.py",
+    "tests/mening_uyim/test_celery.py",
+)
+
+
+def _long_first(item: pytest.Item) -> int:
+    path = item.nodeid.split("::", 1)[0]
+    return LONG_FILES.index(path) if path in LONG_FILES else len(LONG_FILES)
 
 
 @pytest.fixture(autouse=True)
@@ -101,6 +119,11 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
                 UnitCost(element=element, work=work, tiyin_per_m2=tiyin)
                 for element, (work, tiyin) in settings.PROGRAM_UNIT_COSTS.items()
             )
+        # the personas' rows point at the reference rows: taken again on the new ones
+        from tests import cast_rows
+        from tests.personas import PASSWORD
+
+        cast_rows.fresh(PASSWORD)
 
 
 # Officials must use a second factor (accounts.security). The personas are enrolled by the

@@ -1,7 +1,8 @@
 """The standard cast of ARCHITECTURE.md "Personas", as pytest fixtures.
 
 The cast itself is built by ``mening_uyim.demo.personas_ensure``: the same code that
-loads `make run`'s demo data, so the demo and the tests cannot drift apart.
+loads `make run`'s demo data, so the demo and the tests cannot drift apart. It runs once
+per test process; each test's ``cast`` writes back the rows it made (tests.cast_rows).
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ import hashlib
 import hmac
 import struct
 import time
+from typing import Any
 
 import pytest
 
 from accounts.models import User
 from accounts.security.totp import DEMO_TOTP_SECRET
-from mening_uyim.demo import Cast, personas_ensure
+from mening_uyim.demo import Cast
+from tests import cast_rows
 
 PASSWORD = "Test-Parol-2026"
 # The officials of the cast (inspectors, council members, MC directors, the administrator)
@@ -52,9 +55,16 @@ PERSONA_KEYS = (
 )
 
 
+@pytest.fixture(scope="session")
+def _cast_rows_taken(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The cast's rows, made once per test process (tests.cast_rows)."""
+    with django_db_blocker.unblock():
+        cast_rows.fresh(PASSWORD)
+
+
 @pytest.fixture
-def cast(db: None) -> Cast:
-    return personas_ensure(password=PASSWORD)
+def cast(_cast_rows_taken: None, db: None) -> Cast:
+    return cast_rows.cast(PASSWORD)
 
 
 def _persona(key: str):
