@@ -107,7 +107,7 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
         unless=(
             r"\b[hx]id\w*\s+yo[qk]",
             r"\b(?:no|not|without)\s+(?:\w+\s+)?(?:smel|odou?r)",
-            r"запаха\s+(?:\w+\s+)?нет|нет\s+запаха|без\s+запаха|не\s+пахнет",
+            r"запаха\s+(?:\w+\s+)?нет|\bнет\s+запаха|\bбез\s+запаха|\bне\s+пахнет",
         ),
     ),
     EmergencyRule(
@@ -117,6 +117,9 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             # uz: truba (quvur, stoyak) yorildi / portladi; suv otilyapti; suv bosdi; sharillab
             rf"\b(?:truba|[qk]uvur|stoyak|batare|radiator|vodomer|jomrak|mufta)\w*\s+{_W3}(?:yoril|portla|lopn|prorv|uzil)",
             rf"\b(?:yoril|portla|teshib)\w*\s+{_W2}(?:truba|[qk]uvur|stoyak|batare|radiator)",
+            # a washing-machine (or any) hose come off or burst: water pours until it is shut off
+            r"^(?=.*(?:\bsuv|\bсув|\bвод|\bwater|\bo[qk](?:ib|yap|moq)|\bль[её]т|\bхлещ|\bтеч[её]т|\bpour|\bgush|\bflood|затоп|\bтопит|\bbos(?:di|yap)))"
+            r".*(?:shlang|шланг|\bhose).{0,30}(?:uzil|yoril|chi[qk]ib\s+ket|sorv|сорва|лопн|прорв|оторв|слетел|burst|came\s+of|pop+ed\s+of|split)",
             r"\b(?:yu[qk]ori|tepa|shift|potolok|сверху|потолок)\w*\s+(?:\w+\s+){0,2}(?:suv|сув|вода|voda)\s+(?:\w+\s+)?(?:o[qk](?:ya|ib|mo)|tokil|kel(?:ya|mo)|tush(?:ya|mo)|ль|идет|идёт)",
             r"\b(?:shift|potolok)\w*dan\s+(?:\w+\s+)?(?:tokil|o[qk]ya)",
             r"^(?=.*\bsuv).*\b(?:shift|potolok)\w*dan\s+(?:\w+\s+)?tush(?:ya|ib)",
@@ -188,7 +191,7 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             r"капа|\btomchi|\btomya|\btomyap|\bdrip",
             r"kanaliz|канализ",
             # a pipe said not to have burst (frozen, not yet burst): urgent
-            r"\byorilma(?:gan|di)|не\s+(?:прорвал|лопнул)|\bnot\s+burst|\bhas\s*n[o']?t\s+burst",
+            r"\byorilma(?:gan|di)|\bне\s+(?:прорвал|лопнул)|\bnot\s+burst|\bhas\s*n[o']?t\s+burst",
             r"\byom[gq]ir|дожд|\brain|\bqor\b|снег",
         ),
     ),
@@ -238,7 +241,7 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
         ),
         unless=(
             # bare wires with no sparks and no smoke: urgent, not an emergency
-            r"\buch[qk]un\s+yo[qk]|не\s+искр|\bno\s+sparks?|without\s+sparks?|\btutun\s+yo[qk]|нет\s+дыма|дыма\s+нет|без\s+дыма"
+            r"\buch[qk]un\s+yo[qk]|\bне\s+искр|\bno\s+sparks?|without\s+sparks?|\btutun\s+yo[qk]|\bнет\s+дыма|дыма\s+нет|\bбез\s+дыма"
             r"|\bno\s+smoke",
         ),
     ),
@@ -330,7 +333,7 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
         ),
         unless=(
             # a hairline crack in the plaster of a wall that carries nothing: normal
-            r"\bmayda\s+yori|\bingichka|штукатур|hairline|не\s+несущ|not\s+load|kotarmaydigan|перегородк|partition",
+            r"\bmayda\s+yori|\bingichka|штукатур|hairline|\bне\s+несущ|not\s+load|kotarmaydigan|перегородк|partition",
         ),
     ),
     EmergencyRule(
@@ -371,7 +374,7 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             # heating (or the radiators) said to be off in the whole building
             # (uz: butun uyda isitish yo'q; ru: во всём доме нет от[ао]пления; en: whole building)
             r"^(?=.*(?:\bisit|\bisi[qk]lik|\bot[ao]plen|\bbatare|\bradiator|\bheat|от[ао]плен|\bтепл|батаре))"
-            r"(?=.*(?:\byo[qk]\b|\byu[qk]\b|\bishlamay|\bo[cč]h?i[qk]|\bochib|\bsovu[qk]|\bsovib|\bberilmay|\bkelmay|\bsiz\b|isitishsiz|\bbez\b|\bno\b|\bnot\b|\bnone\b|\boff\b|\bcold\b|\bwithout\b|\bнет\b|\bбез\b|\bне\s+(?:работ|гре|да[её]т|дают|включ)|холод|отключ|ледян|\bmuzdek))"
+            r"(?=.*(?:\byo[qk]\b|\byu[qk]\b|\bishlamay|\bo[cč]h?i[qk]|\bochir|\bochib|\bsovu[qk]|\bsovib|\bberilmay|\bkelmay|\bsiz\b|isitishsiz|\bbez\b|\bno\b|\bnot\b|\bnone\b|\boff\b|\bcold\b|\bwithout\b|\bнет\b|\bбез\b|\bне\s+(?:работ|гре|да[её]т|дают|включ)|холод|отключ|ледян|\bmuzdek))"
             r"(?=.*(?:\bbutun|\bbarcha\s+(?:uy|kvartir|xonadon)|\bham+a\s+(?:[qk]oshni|kvartir|xonadon)|\bwhole|\bentire|\bour\s+building|\bвесь\s+(?:дом|подъезд)|\bвс[её]м\s+(?:доме|подъезде)|\bвсему\s+дому|\bвсего\s+дома|\bвсех\s+квартир|\bполностью|\bв\s+доме\s+нет|\bпо\s+всему\s+(?:дому|подъезду|стояку)|\bво\s+всех\s+квартирах|\bhamma\s*(?:xonadon|kvartira|uy)\w*da|\bbinoda))",
             # no heating at all, in winter (uz: qish, isitish yo'q; ru: зима, нет от[ао]пления)
             r"^(?=.*(?:\bisitish\s+yo[qk]|isitishsiz|\bisitish\s+(?:\w+\s+)?ochib|\bot[ao]plen\w*\s+yo[qk]|\bbez\s+ot[ao]plen|\bno\s+heat|\bwithout\s+heat|\bheating\s+(?:is\s+)?(?:off|gone)|от[ао]плен\w*\s+(?:\w+\s+){0,3}нет|нет\s+(?:\w+\s+)?от[ао]плен|без\s+(?:от[ао]плен|тепл)|отключили\s+от[ао]плен))"
