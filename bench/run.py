@@ -25,6 +25,7 @@ from bench.accrual import bench_accrual as _bench_accrual  # noqa: E402
 from bench.accrual import billing_wipe  # noqa: E402
 from bench.ballots import CADASTRAL_PREFIX, ballots_detach  # noqa: E402
 from bench.ballots import bench_ballots as _bench_ballots  # noqa: E402
+from bench.pages import bench_pages as _bench_pages  # noqa: E402
 from bench.payme import bench_payme as _bench_payme  # noqa: E402
 from bench.triage import bench_triage as _bench_triage  # noqa: E402
 
@@ -202,6 +203,12 @@ def bench_triage(scale: float, seed: int) -> dict[str, Any]:
     return _bench_triage(log)
 
 
+def bench_pages(scale: float, seed: int) -> dict[str, Any]:
+    """The pages owners, MCs, councils and the public open most, through gunicorn and wrk,
+    against a bare view in the same run (bench/pages.py)."""
+    return _bench_pages(scale, seed, log)
+
+
 BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     "lots": bench_lots,
     "generate": bench_generate,
@@ -211,6 +218,7 @@ BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     "payme": bench_payme,
     "accrual": bench_accrual,
     "triage": bench_triage,
+    "pages": bench_pages,
 }
 
 
