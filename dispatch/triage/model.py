@@ -6,11 +6,11 @@ carry typos, missing apostrophes and inflected forms, and word uni- and bigrams 
 view. Both models are multinomial LogisticRegression (lbfgs, fixed random_state), trained
 on the records sorted, so that two trainings on the same file give the same model.
 
-A third, binary model says emergency or not, with recall first (DOMAIN.md: an emergency
-must never be triaged lower): its class weights are balanced and its cut-off is low,
-chosen on the training data alone by cross-validation (``choose_threshold``): the highest
-cut-off with the best out-of-fold recall (of the model alone) whose precision
-stays at or above EMERGENCY_MIN_PRECISION. The held-out file plays no part.
+A third, binary model, on the latin-view features only, says emergency or not, with recall
+first (DOMAIN.md: an emergency must never be triaged lower): its class weights are balanced
+and its cut-off is low, chosen on the training data alone by cross-validation
+(``choose_threshold``): the highest cut-off with the best out-of-fold recall (of the model
+alone) whose precision stays at or above EMERGENCY_MIN_PRECISION. The held-out file plays no part.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from dispatch.triage.labels import CATEGORIES, EMERGENCY, URGENCIES
 from dispatch.triage.normalize import Views, views
 
-FORMAT = 2  # bump when the saved object changes; an older file is retrained
+FORMAT = 3  # bump when the saved object changes; an older file is retrained
 RANDOM_STATE = 0
 C = 20.0
 # the binary emergency model (C picked by 5-fold cross-validation on the training file)
@@ -126,6 +126,7 @@ class TriageModel:
         self.urgency = _classifier()
         self.emergency = _emergency_classifier()
         self.emergency_threshold = DEFAULT_EMERGENCY_THRESHOLD
+        self._native_width = 0  # the native-view character columns, which the emergency model skips
         self.samples = 0
         self._vocabulary: frozenset[str] = frozenset()
 
@@ -147,11 +148,19 @@ class TriageModel:
         self.category.fit(x, [r.category for r in records])
         self.urgency.fit(x, [r.urgency for r in records])
         gold = np.array([r.urgency == EMERGENCY for r in records])
-        self.emergency.fit(x, gold)
-        self.emergency_threshold = _cross_validated_threshold(x, gold, docs)
+        self._native_width = len(self.native_chars.vocabulary_)
+        latin_x = self._latin_columns(x)
+        self.emergency.fit(latin_x, gold)
+        self.emergency_threshold = _cross_validated_threshold(latin_x, gold, docs)
         self.samples = len(records)
         self._vocabulary = frozenset(self.latin_words.vocabulary_)
         return self
+
+    def _latin_columns(self, x: sparse.csr_matrix) -> sparse.csr_matrix:
+        # the emergency model reads the latin view only (its characters and words): 5-fold
+        # cross-validation on the training file, three fold seeds, precision at 0.97 recall
+        # 0.74-0.78 against 0.72-0.76 with the native characters too
+        return x[:, self._native_width :]
 
     def knows(self, doc: Views) -> bool:
         """Whether any word of the ticket occurred in the training texts."""
@@ -168,7 +177,11 @@ class TriageModel:
         """``proba`` and, per ticket, the binary model's probability of an emergency (compare
         with ``emergency_threshold``), from one pass over the features."""
         x = self._features(docs)
-        return _rows(self.category, x), _rows(self.urgency, x), _positive(self.emergency, x)
+        return (
+            _rows(self.category, x),
+            _rows(self.urgency, x),
+            _positive(self.emergency, self._latin_columns(x)),
+        )
 
 
 def _classifier() -> LogisticRegression:
