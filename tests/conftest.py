@@ -88,6 +88,17 @@ def _clean_cache() -> Iterator[None]:
     cache.clear()
 
 
+SETUP_PASSED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when == "setup":
+        item.stash[SETUP_PASSED] = report.passed
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """A transactional test ends with a flush, which also empties the rows migrations load
@@ -97,6 +108,10 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     are loaded again."""
     yield
     if nextitem is None:  # the session's end: the test databases are gone
+        return
+    if not item.stash.get(SETUP_PASSED, False):
+        # skipped (or its set-up failed): no flush happened, and the test database may
+        # not exist yet (the long files run first), so the configured one must not be touched
         return
     marker = item.get_closest_marker("django_db")
     transactional = marker is not None and bool(
