@@ -290,7 +290,9 @@ def _server_env() -> dict[str, str]:
     return env
 
 
-def server_start(port: int, say: Say, workers: int = WORKERS) -> subprocess.Popen[bytes]:
+def server_start(
+    port: int, say: Say, workers: int = WORKERS, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-m",
@@ -309,7 +311,7 @@ def server_start(port: int, say: Say, workers: int = WORKERS) -> subprocess.Pope
     say(f"starting gunicorn ({workers} workers) on 127.0.0.1:{port}")
     # Its logs go to our stderr: stdout carries only the JSON line.
     return subprocess.Popen(
-        command, env=_server_env(), stdout=sys.stderr, stderr=sys.stderr, cwd=ROOT
+        command, env=env or _server_env(), stdout=sys.stderr, stderr=sys.stderr, cwd=ROOT
     )
 
 

@@ -4,7 +4,7 @@ Setup (idempotent): the national registry at the scale (bench/run.py ``ensure_na
 and `make run`'s demo on top of it (``seed_demo``: the personas, their lots, bills,
 votes and tickets), on the database DATABASE_URL names.
 
-Then gunicorn (WORKERS sync workers, as docker-compose runs it; DEBUG off; the Redis cache
+Then gunicorn (WORKERS sync workers, bench/ballots.py server_start; DEBUG off; the Redis cache
 where REDIS_URL is set) serves the site plus one bare view (``/bench/bare/``: "ok", through
 the same middleware; bench/pages_urls.py). ``wrk`` (Debian package ``wrk``) drives each
 page for SECONDS with CLIENTS connections, logged in as the persona the page is for (a
@@ -26,13 +26,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench.ballots import ROOT, _free_port, _server_env, server_stop, server_wait
+from bench.ballots import _free_port, _server_env, server_start, server_stop, server_wait
 
 Say = Callable[[str], None]
 WORKERS = 2
@@ -199,26 +198,7 @@ def bench_pages(scale: float, seed: int, say: Say) -> dict[str, Any]:
     cookies = _cookies(state["users"])
     port = _free_port()
     env = _server_env() | {"DJANGO_SETTINGS_MODULE": "bench.pages_settings"}
-    say(f"starting gunicorn ({WORKERS} workers) on 127.0.0.1:{port}")
-    server = subprocess.Popen(  # nosec B603 # our own interpreter and module
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "mening_uyim.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--chdir",
-            str(ROOT),
-            "--no-control-socket",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-    )
+    server = server_start(port, say, workers=WORKERS, env=env)
     results: dict[str, Any] = {}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(P95_SCRIPT)
