@@ -267,6 +267,15 @@ RULE_FAMILY_CASES: list[tuple[str, str]] = [
     ("no_heating_building", "The boiler house broke down"),
     ("no_heating_building", "Отопления нет по всему дому"),
     ("no_heating_building", "Бутун бинода иссиклик йук"),
+    # the negations ("не пахнет", "нет дыма") start a word: "на кухне пахнет" is no negation
+    ("gas_smell", "на кухне пахнет газом"),
+    ("gas_smell", "Gaz datchigi pi-pi qilyapti"),
+    # a hose come off or burst, with water: it pours until someone shuts it off
+    ("flooding", "Стиральная машина: шланг сорвало, вода льётся на пол"),
+    ("flooding", "Kir yuvish mashinasining shlangi uzilib ketdi, suv oqyapti"),
+    ("flooding", "The washing machine hose burst, water everywhere"),
+    # told by a relative: someone is in the lift
+    ("lift_stuck", "My dad is in the lift, it stopped"),
 ]
 
 
@@ -296,6 +305,10 @@ def test_every_rule_family_fires(kind, text):
         "Podyezd zinalari muzlab qolgan, sirpanchiq",
         "A small piece of roofing felt came off",
         "Gaz bosimi past, olov juda kichkina",
+        # a hose with no water said, a frozen pipe said not to have burst, no sparks nor smoke
+        "Shlang uzildi",
+        "Трубу не прорвало, просто замёрзла",
+        "Искры нет, дыма нет, просто провод висит",
     ],
 )
 def test_no_rule_fires_on_the_families_near_misses(text):
