@@ -16,8 +16,9 @@ same pks, in a few milliseconds.
   test's flush loads those again with new pks (tests/conftest.py), so the rows are
   taken again then (``fresh``), keyed by the reference rows' pks.
 - When the rows cannot be taken as rows (personas_ensure changed or removed a row that
-  was there before, or a model with parents), or cannot be written back (a test made a
-  clashing row first), ``cast`` falls back to ``personas_ensure`` itself.
+  was there before, a model with parents, or a reference to an earlier row the key does
+  not watch), or cannot be written back (a test made a clashing row first), ``cast``
+  falls back to ``personas_ensure`` itself.
 """
 
 from __future__ import annotations
@@ -100,6 +101,7 @@ def _take(password: str) -> _Kept | None:
                 usable = False
             if added:
                 rows.append((model, added))
+        usable = usable and _references_kept(rows, before)
         if usable:
             kept = _Kept(
                 key=_reference_key(),
@@ -118,6 +120,33 @@ def _take(password: str) -> _Kept | None:
     if kept is not None:
         _sequences_past(kept)
     return kept
+
+
+def _references_kept(
+    rows: list[tuple[type[Model], list[dict[str, Any]]]],
+    before: dict[type[Model], dict[Any, dict[str, Any]]],
+) -> bool:
+    """Whether every reference of the added rows points at an added row or at a reference
+    row that ``_reference_key`` watches: a row that a flush reloads under another pk (a
+    content type, a permission) would leave a written-back row pointing nowhere."""
+    from lots.models import UnitCost
+    from territory.models import District, Region
+
+    watched = (Region, District, UnitCost)
+    added = {model: {row[model._meta.pk.attname] for row in batch} for model, batch in rows}
+    for model, batch in rows:
+        for field in model._meta.concrete_fields:
+            target = field.related_model if field.is_relation else None
+            if not isinstance(target, type) or target._meta.concrete_model in watched:
+                continue
+            concrete: type[Model] = target._meta.concrete_model or target
+            for row in batch:
+                value = row[field.attname]
+                if value is None or value in added.get(concrete, ()):
+                    continue
+                if value in before.get(concrete, {}):
+                    return False  # an earlier row that the key does not watch
+    return True
 
 
 def _sequences_past(kept: _Kept) -> None:
