@@ -187,6 +187,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# Celery's Django fix-up closes the database connection before and after every task unless
+# this is set, so each task paid for a new PostgreSQL backend (its fork, its catalog
+# caches, every statement planned afresh: a month's accrual is one task per lot). With it,
+# the fix-up closes a worker's connections only every so many tasks, and
+# mening_uyim/celery.py applies CONN_MAX_AGE and the health checks around each task, as
+# Django does around each request.
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 CELERY_TIMEZONE = "Asia/Tashkent"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {

@@ -170,10 +170,11 @@ class LedgerEntry(AppendOnly):
     """One side of a transaction: an apartment's receivable or a ledger account, debited
     (positive) or credited (negative)."""
 
-    # The references to the transaction and to the apartment are checked by the database
-    # set-based, once per INSERT statement, instead of by a foreign-key trigger per row
-    # (migration 0005: a month's accrual writes two million entries); the ORM still
-    # protects both from deletion, and on PostgreSQL so do triggers.
+    # The references to the transaction, the apartment and the account are checked by the
+    # database set-based, once per INSERT statement, instead of by a foreign-key trigger
+    # per row (migrations 0005 and 0008: a month's accrual writes two million entries,
+    # and even a NULL account queued one deferred check per row); the ORM still protects
+    # all three from deletion, and on PostgreSQL so do triggers.
     transaction = models.ForeignKey(
         LedgerTransaction, on_delete=models.PROTECT, related_name="entries", db_constraint=False
     )
@@ -192,6 +193,7 @@ class LedgerEntry(AppendOnly):
         null=True,
         blank=True,
         related_name="entries",
+        db_constraint=False,
         db_index=False,  # ledger_entry_account leads with it
     )
     amount_tiyin = models.BigIntegerField(_("amount, tiyin"))

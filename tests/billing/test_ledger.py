@@ -195,11 +195,12 @@ def test_postgres_refuses_an_entry_joining_a_committed_transaction(estate: Estat
 
 
 @pytest.mark.postgres
-def test_postgres_refuses_an_entry_naming_a_missing_transaction_or_apartment(
+def test_postgres_refuses_an_entry_naming_a_missing_transaction_apartment_or_account(
     estate: Estate,
 ) -> None:
-    """The references the foreign keys no longer check (migration 0005) are checked per
-    statement: an entry of a transaction or of an apartment that does not exist."""
+    """The references the foreign keys no longer check (migrations 0005 and 0008) are
+    checked per statement: an entry of a transaction, an apartment or an account that does
+    not exist."""
     txn = _payment(estate, 10_000)
     clearing = account_for(AccountKind.CLEARING, provider="payme")
     with pytest.raises(DatabaseError, match="transaction that does not exist"):
@@ -223,8 +224,21 @@ def test_postgres_refuses_an_entry_naming_a_missing_transaction_or_apartment(
                 [],
             ),
         )
+    with pytest.raises(DatabaseError, match="ledger account that does not exist"):
+        _raw(
+            (
+                "INSERT INTO billing_ledgertransaction (id, kind, at, memo)"
+                " VALUES (900003, 'payment', now(), '')",
+                [],
+            ),
+            (
+                "INSERT INTO billing_ledgerentry (transaction_id, account_id, amount_tiyin,"
+                " kind) VALUES (900003, %s, 1, 'payment'), (900003, 987654321, -1, 'payment')",
+                [clearing.pk],
+            ),
+        )
     assert txn.entries.count() == 2
-    assert not LedgerTransaction.objects.filter(pk=900002).exists()
+    assert not LedgerTransaction.objects.filter(pk__in=[900002, 900003]).exists()
 
 
 @pytest.mark.postgres
@@ -237,6 +251,20 @@ def test_postgres_keeps_an_apartment_with_ledger_entries(estate: Estate) -> None
             ("DELETE FROM buildings_apartment WHERE id = %s", [apartment.pk]),
         )
     assert type(apartment).objects.filter(pk=apartment.pk).exists()
+
+
+@pytest.mark.postgres
+def test_postgres_keeps_a_ledger_account_with_entries(estate: Estate) -> None:
+    """The account reference has no foreign key (migration 0008): a trigger keeps an
+    account that entries name, and lets one that none names go."""
+    _payment(estate, 10_000)
+    clearing = account_for(AccountKind.CLEARING, provider="payme")
+    unused = account_for(AccountKind.CLEARING, provider="click")
+    with pytest.raises(DatabaseError, match="has ledger entries"):
+        _raw(("DELETE FROM billing_ledgeraccount WHERE id = %s", [clearing.pk]))
+    assert LedgerAccount.objects.filter(pk=clearing.pk).exists()
+    _raw(("DELETE FROM billing_ledgeraccount WHERE id = %s", [unused.pk]))
+    assert not LedgerAccount.objects.filter(pk=unused.pk).exists()
 
 
 def test_ledger_check_passes_and_fails_on_a_drifted_cached_balance(estate: Estate) -> None:

@@ -39,6 +39,41 @@ def test_heartbeat_counts_each_beat() -> None:
     assert beat.beats == 2
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_keeps_its_database_connection_from_task_to_task() -> None:
+    """Celery's Django fix-up closes the connection around every task unless
+    CELERY_DB_REUSE_MAX is set: each task of a month's accrual then paid for a new
+    PostgreSQL backend. The connection is kept from task to task, and closed once it is
+    past CONN_MAX_AGE (as Django does around a request)."""
+    from celery.fixups.django import DjangoWorkerFixup
+    from django.conf import settings
+    from django.db import connection
+
+    from mening_uyim.celery import connections_as_per_request
+
+    fixup = DjangoWorkerFixup(app)
+    assert fixup.db_reuse_max == settings.CELERY_DB_REUSE_MAX
+
+    def one_task() -> None:
+        fixup.on_task_prerun(sender=heartbeat)
+        connections_as_per_request(task=heartbeat)
+        heartbeat.run()
+        fixup.on_task_postrun(sender=heartbeat)
+        connections_as_per_request(task=heartbeat)
+
+    connection.ensure_connection()
+    connection.close_at = time.monotonic() + 60
+    raw = connection.connection
+    for _ in range(3):
+        one_task()
+    assert connection.connection is raw
+    connection.close_at = time.monotonic() - 1  # past CONN_MAX_AGE
+    one_task()
+    assert connection.connection is not raw
+    assert Heartbeat.objects.get(name="heartbeat").beats == 4
+
+
 def _embedded_env(var_dir: Path) -> dict[str, str]:
     env = {
         k: v
