@@ -31,10 +31,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from billing.ledger import account_for, cached_balances_move
@@ -198,46 +199,56 @@ def _charges_insert(
     return apartments, inserted
 
 
-def _accrued(lot_ids: list[int], period: dt.date) -> dict[int, int]:
-    """The lots of ``lot_ids`` already accrued for ``period`` (their accrual transaction of
-    the month exists: one per lot and month, the ledger's unique constraint), with the
-    number of charges of that transaction."""
-    txns = dict(
-        LedgerTransaction.objects.filter(
-            kind=TransactionKind.ACCRUAL, lot_id__in=lot_ids, period=period
-        ).values_list("pk", "lot_id")
-    )
-    if not txns:
-        return {}
+def _charges_of(txns: dict[int, int]) -> dict[int, int]:
+    """The number of charges of each lot's accrual transaction (``txns``: transaction per
+    lot)."""
     counts = dict(
-        LedgerEntry.objects.filter(transaction_id__in=list(txns), kind="charge")
+        LedgerEntry.objects.filter(transaction_id__in=list(txns.values()), kind="charge")
         .values("transaction_id")
         .annotate(n=Count("pk"))
         .values_list("transaction_id", "n")
     )
-    return {lot_id: counts.get(pk, 0) for pk, lot_id in txns.items()}
+    return {lot_id: counts.get(pk, 0) for lot_id, pk in txns.items()}
 
 
-def _suspensions(lot_ids: list[int], period: dt.date) -> dict[int, Suspension]:
-    """The suspension in force on ``period`` per lot (the latest started)."""
-    found: dict[int, Suspension] = {}
-    for suspension in (
-        Suspension.objects.filter(lot_id__in=lot_ids, starts_on__lte=period)
+class _LotState(NamedTuple):
+    accrual_txn: int | None
+    suspension_in_force: int | None
+    month_skipped: bool
+    tariff_tiyin: int | None
+
+
+def _lots_state(lot_ids: list[int], period: dt.date) -> dict[int, _LotState]:
+    """What the month's accrual of each lot depends on, read in one query once the lots are
+    locked (so it sees what a concurrent run committed before the lock was granted): each
+    lot annotated with its accrual transaction of ``period`` (``accrual_txn``), the
+    suspension in force on ``period`` (``suspension_in_force``, the latest started, as
+    ``suspension_of``), whether the month is recorded as suspended (``month_skipped``),
+    and the tariff in force (``tariff_tiyin``, as ``tariff_in_force``)."""
+    accrual = LedgerTransaction.objects.filter(
+        kind=TransactionKind.ACCRUAL, lot_id=OuterRef("pk"), period=period
+    )
+    suspension = (
+        Suspension.objects.filter(lot_id=OuterRef("pk"), starts_on__lte=period)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=period))
-        .order_by("lot_id", "-starts_on", "-pk")
-    ):
-        found.setdefault(suspension.lot_id, suspension)
-    return found
-
-
-def _tariffs(lot_ids: list[int], period: dt.date) -> dict[int, Tariff]:
-    """The tariff in force on ``period`` per lot (as ``tariff_in_force``)."""
-    found: dict[int, Tariff] = {}
-    for tariff in Tariff.objects.filter(lot_id__in=lot_ids, effective_from__lte=period).order_by(
-        "lot_id", "-effective_from", "-set_at", "-pk"
-    ):
-        found.setdefault(tariff.lot_id, tariff)
-    return found
+        .order_by("-starts_on", "-pk")
+    )
+    tariff = Tariff.objects.filter(lot_id=OuterRef("pk"), effective_from__lte=period).order_by(
+        "-effective_from", "-set_at", "-pk"
+    )
+    rows = (
+        Lot.objects.filter(pk__in=lot_ids)
+        .annotate(
+            accrual_txn=Subquery(accrual.values("pk")[:1]),
+            suspension_in_force=Subquery(suspension.values("pk")[:1]),
+            month_skipped=Exists(
+                SuspendedMonth.objects.filter(lot_id=OuterRef("pk"), period=period)
+            ),
+            tariff_tiyin=Subquery(tariff.values("tiyin_per_m2")[:1]),
+        )
+        .values_list("pk", "accrual_txn", "suspension_in_force", "month_skipped", "tariff_tiyin")
+    )
+    return {row[0]: _LotState(*row[1:]) for row in rows}
 
 
 def _lot_apartment_counts(lot_ids: list[int]) -> dict[int, int]:
@@ -255,7 +266,7 @@ class _LotByLot(Exception):
 
 def _charge(
     lots: list[Lot],
-    tariffs: dict[int, Tariff],
+    tariffs: dict[int, int],
     period: dt.date,
     at: dt.datetime,
     results: dict[int, LotAccrual],
@@ -277,11 +288,12 @@ def _charge(
         for lot in lots
     ]
     for txn in txns:
-        txn.full_clean(exclude=["reverses"], validate_unique=False, validate_constraints=False)
+        # the lot is the one locked here: no query to prove it exists
+        txn.full_clean(
+            exclude=["reverses", "lot"], validate_unique=False, validate_constraints=False
+        )
     LedgerTransaction.objects.bulk_create(txns)
-    batch = [
-        (lot.pk, txn.pk, tariffs[lot.pk].tiyin_per_m2) for lot, txn in zip(lots, txns, strict=True)
-    ]
+    batch = [(lot.pk, txn.pk, tariffs[lot.pk]) for lot, txn in zip(lots, txns, strict=True)]
     apartments, inserted = _charges_insert(batch, period, skip_charged=skip_charged)
     incomes: list[LedgerEntry] = []
     moves: dict[int, int] = {}
@@ -326,38 +338,40 @@ def accrual_lots(
         for lot in Lot.objects.select_for_update().filter(pk__in=lot_ids).order_by("pk")
         if lot.status == LotStatus.MANAGED and lot.manager_id is not None
     ]
-    accrued = _accrued([lot.pk for lot in lots], period) if lots else {}
-    for lot_id, charges in accrued.items():  # a re-run: the month is charged
-        results[lot_id].already_charged = charges
+    state = _lots_state([lot.pk for lot in lots], period) if lots else {}
+    accrued = {pk: st.accrual_txn for pk, st in state.items() if st.accrual_txn is not None}
+    for lot_id, charges in (_charges_of(accrued) if accrued else {}).items():
+        results[lot_id].already_charged = charges  # a re-run: the month is charged
     lots = [lot for lot in lots if lot.pk not in accrued]
-    suspended = _suspensions([lot.pk for lot in lots], period) if lots else {}
     # a month once skipped stays skipped (DOMAIN.md: "never recalculated"), even after its
     # suspension was lifted or shortened
-    skipped = (
-        set(
-            SuspendedMonth.objects.filter(
-                lot_id__in=[lot.pk for lot in lots], period=period
-            ).values_list("lot_id", flat=True)
-        )
-        if lots
-        else set()
-    )
+    skipped = {lot.pk for lot in lots if state[lot.pk].month_skipped}
     for lot_id, n in (_lot_apartment_counts(sorted(skipped)) if skipped else {}).items():
         results[lot_id].skipped_suspended = n
     lots = [lot for lot in lots if lot.pk not in skipped]
-    suspended = {k: v for k, v in suspended.items() if k not in skipped}
+    suspended: dict[int, int] = {}
+    for lot in lots:
+        suspension_id = state[lot.pk].suspension_in_force
+        if suspension_id is not None:
+            suspended[lot.pk] = suspension_id
     if suspended:
         SuspendedMonth.objects.bulk_create(
             [
-                SuspendedMonth(lot_id=lot_id, period=period, suspension=suspension, recorded_at=at)
-                for lot_id, suspension in sorted(suspended.items())
+                SuspendedMonth(
+                    lot_id=lot_id, period=period, suspension_id=suspension_id, recorded_at=at
+                )
+                for lot_id, suspension_id in sorted(suspended.items())
             ],
             ignore_conflicts=True,
         )
         for lot_id, n in _lot_apartment_counts(list(suspended)).items():
             results[lot_id].skipped_suspended = n
     lots = [lot for lot in lots if lot.pk not in suspended]
-    tariffs = _tariffs([lot.pk for lot in lots], period) if lots else {}
+    tariffs: dict[int, int] = {}
+    for lot in lots:
+        tiyin = state[lot.pk].tariff_tiyin
+        if tiyin is not None:
+            tariffs[lot.pk] = tiyin
     for lot in lots:
         if lot.pk not in tariffs:
             total, charged_before = lot_charge_counts(lot.pk, period)
