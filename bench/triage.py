@@ -80,6 +80,19 @@ def bench_triage(
         "emergency_precision": round(hit_em / got_em, 4) if got_em else None,
         "emergency_missed": gold_em - hit_em,
         "rule_fired_share": round(sum(t.rule is not None for t in results) / len(heldout), 4),
+        # where the false emergencies come from: a rule that fired, or the model alone
+        "false_emergencies": {
+            "rule": sum(
+                1
+                for r, t in zip(heldout, results, strict=True)
+                if t.urgency == "emergency" and r.urgency != "emergency" and t.rule is not None
+            ),
+            "model": sum(
+                1
+                for r, t in zip(heldout, results, strict=True)
+                if t.urgency == "emergency" and r.urgency != "emergency" and t.rule is None
+            ),
+        },
         "review_share": round(sum(t.needs_review for t in results) / len(heldout), 4),
         "category_accuracy_by_lang": {
             lang: round(sum(hits) / len(hits), 4) for lang, hits in sorted(by_lang.items())
