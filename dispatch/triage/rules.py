@@ -32,6 +32,13 @@ _PERSON = (
 )
 # a lift, in the four languages
 _LIFT = r"(?:\blift|\belevator|лифт|\bkabina|кабин)"
+# an emergency told as past and repaired ("kecha gaz hidi bor edi, tuzatib ketishdi"), with
+# no word that it is back ("yana", "снова", "again")
+_FIXED = (
+    r"^(?!.*(?:\byana\b|[qk]ayta|yangidan|снова|опять|\bagain\b|\bback\b|\bstil+\b"
+    r"|всё +ещё|до +сих))"
+    r".*(?:tuzatib +ket|tuzat(?:di|ishdi|ib +ber)|почин(?:ил|или)|устранил|\b(?:fixed|repaired)\b)"
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,17 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             r"\b[hx]id\w*\s+yo[qk]",
             r"\b(?:no|not|without)\s+(?:\w+\s+)?(?:smel|odou?r)",
             r"запаха\s+(?:\w+\s+)?нет|\bнет\s+запаха|\bбез\s+запаха|\bне\s+пахнет",
+            # no smell, said otherwise: "hidi sezilmayapti", "hid esa umuman yo'q", "hech
+            # qanday hid", "nobody smells anything", "запаха никакого"
+            # (not when a detector goes off or the gas hisses: those need no smell)
+            r"^(?!.*(?:datchi|detektor|detector|sensor|датчик|сигнализ|analiz|анализ|shipit|шипит"
+            r"|vishil|\bhis+))(?:.*)(?:\b[hx]id\w* +(?:\w+ +){0,2}(?:sez\w*m[ae]|yo[qk]\b)"
+            r"|\bhech +[qk]anday +[hx]id|\b(?:nobody|no +one) +(?:\w+ +)?smel|никакого +запаха"
+            r"|запаха +никакого)",
+            # a question of what to do if it ever smells
+            r"^(?:agar\b|что +делать +если|как +(?:быть|действовать) +если"
+            r"|what +(?:to +do|should +i +do|do +i +do|do +we +do) +if|if +i +smel)",
+            _FIXED,
         ),
     ),
     EmergencyRule(
@@ -189,6 +207,10 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             # a trickle, a drip, the sewer, rain or snow through the roof: urgent, not flooding
             r"\b(?:kichkina|ozgina|sal)\s+o[qk]|\bumumiy\s+emas",
             r"капа|\btomchi|\btomya|\btomyap|\bdrip",
+            r"\bкапл|по +капле|\bне +л[ье][её]?т|not +flood",
+            # a flood that is over ("bugun quridi", "высохло"), a gutter, a scalding tap
+            r"\b[qk]uri(?:di|b +[qk]ol)|высох|\bdried|tarnov|vodostok|водосток|gutter|drainpipe"
+            r"|кипят\w* +из +крана|из +крана +(?:\w+ +)?кипят",
             r"kanaliz|канализ",
             # a pipe said not to have burst (frozen, not yet burst): urgent
             r"\byorilma(?:gan|di)|\bне\s+(?:прорвал|лопнул)|\bnot\s+burst|\bhas\s*n[o']?t\s+burst",
@@ -243,6 +265,30 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             # bare wires with no sparks and no smoke: urgent, not an emergency
             r"\buch[qk]un\s+yo[qk]|\bне\s+искр|\bno\s+sparks?|without\s+sparks?|\btutun\s+yo[qk]|\bнет\s+дыма|дыма\s+нет|\bбез\s+дыма"
             r"|\bno\s+smoke",
+            # "uchqun ham yo'q", "uchqun chiqmayapti", "tutun-hid yo'q", "iskra yo'q",
+            # "искр нет", "дыма не видно", "not sparking"
+            r"\buch[qk]un\w* +(?:ham +)?(?:yo[qk]\b|yuk\b|chi[qk]ma)"
+            r"|\btutun\w* +(?:ham +|hid +)?yo[qk]\b"
+            r"|\biskr\w* +yo[qk]\b|\bискр\w* +нет|\bнет +искр|\bбез +искр"
+            r"|\bдыма? +(?:\w+ +)?не +(?:видно|вижу|было|чувств)|\bnot +spark",
+            # smoke from a cigarette, a barbecue or a hookah, with no fire said
+            r"^(?!.*(?:горит|пожар|огон|пламя|gorit|pojar|ogon|plamya|yonyap|yonib|yon[gq]in|olov"
+            r"|burning|\bfire\b|flame|melt|плав|eri(?:b|y))).*(?:sigaret|cigaret|курит|курят|chek(?:adi|yap|ish)"
+            r"|(?:someone|somebody|people|neighbou?r\w*|smb) +(?:\w+ +)?smok|mangal|шашлык|barbecue"
+            r"|\bbbq\b|кальян|[qk]alyon)",
+            # fire safety: an inspection, an extinguisher, an alarm test
+            r"yon[gq]in\w* +xavfsizlig|пожарн\w* +(?:безопасн|провер)|огнетушит|\bot +ochirgich"
+            r"|fire +(?:alarm +test|safety|drill|extinguisher|inspection)",
+            # a gas stove or water heater that sparks (its igniter) but gives no flame, or a
+            # weak gas flame
+            r"(?:konfork|plita|kolonk|duxovk|конфорк|плит|колонк|духовк|stove|burner|oven"
+            r"|water +heater).{0,80}(?:olov\w* +(?:\w+ +)?(?:chi[qk]ma|yo[qk]\b)"
+            r"|пламя +(?:\w+ +)?не"
+            r"|не +(?:загора|заж)|won.?t +light|doesn.?t +light|not +light)",
+            r"(?:gaz|газ|\bgas|plita|konfork|плит|конфорк|stove|burner|kolonk|колонк|cook|ovqat|готов)"
+            r".{0,60}(?:small|weak|kichkina|kichik|zaif|слаб|маленьк)\w* +(?:\w+ +){0,2}(?:fire"
+            r"|flame|olov|пламя|огон)",
+            _FIXED,
         ),
     ),
     EmergencyRule(
@@ -252,7 +298,7 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             # uz: liftda qolib ketdi / liftda odam (bola) qamalib qoldi / lift to'xtadi, ichida onam
             rf"\blift(?:da|ning\s+ichida|\s+ichida)\s+{_W3}(?:[qk]ol|[qk]amal|[qk]ama|застр|zastr)",
             rf"\blift(?:da|\s+ichida)\s+{_W2}(?:odam|bola|kishi|[qk]ariya|ayol|erkak|buvi|bobo|[qk]o[sh]+ni)",
-            rf"\bkabina\w*\s+{_W3}(?:{_PERSON}|[qk]amal|[qk]ol(?:ib|di|gan))",
+            rf"\bkabina\w* +{_W3}(?:{_PERSON}|[qk]amal|[qk]ol(?:ib|di|gan)(?![qk]))",
             rf"^(?=.*{_LIFT}).*\btiqil",
             r"\bliftda(?:man|miz)\b|\bя\s+в\s+лифте|\b(?:i\s+am|i'm|im|we\s+are)\s+(?:\w+\s+)?in\s+(?:the\s+)?(?:lift|elevator)\b",
             rf"\bлифт\w*\s+{_W2}(?:сорвал|упал|полетел|рухнул)|\b(?:lift|elevator)\s+{_W2}(?:fell|dropped|crashed|fal+ing)",
@@ -276,6 +322,7 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
         unless=(
             r"\b(?:nobody|no\s+one|noone)\b",
             r"\bichida\s+(?:\w+\s+)?hech\s+kim",
+            r"\bich(?:k[ae]rida|ida) +(?:\w+ +)?(?:odam|kishi|hech +kim) +yo[qk]\b",
             r"никого",
             r"\bпуст(?:ой|ая|ое)\b|\bempty\b|\bbosh\s+(?:turibdi|edi|lift|kabina)",
         ),
@@ -334,6 +381,10 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
         unless=(
             # a hairline crack in the plaster of a wall that carries nothing: normal
             r"\bmayda\s+yori|\bingichka|штукатур|hairline|\bне\s+несущ|not\s+load|kotarmaydigan|перегородк|partition",
+            # not the building's structure: a partition (written in Latin), icicles, a
+            # handrail, a swing, a gutter (urgent or normal under the labelling rules)
+            r"peregorodk|\bsumala|сосул|icicle|\bpanjara|перил|handrail|railing|belanchak|качел"
+            r"|\bswing|tarnov|vodostok|водосток|gutter",
         ),
     ),
     EmergencyRule(
@@ -365,6 +416,11 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             rf"\b(?:глыб|пласт)\w*\s+{_W2}(?:снег|льд|л[её]д)",
             rf"\bснег\w*\s+{_W2}(?:съезжа|сход|сполза|обрушил)|(?:съезжа|сход|сполза)\w*\s+{_W2}снег",
             r"\bлет(?:ят|ит)\s+(?:\w+\s+)?(?:куск|лист|кирпич|плитк)",
+        ),
+        unless=(
+            # people slipping and falling on an icy yard: cleaning, not debris
+            r"(?:пожил|люди|бабушк|старик|odamlar|keksa|people|someone)\w* +(?:\w+ +)?"
+            r"(?:пада|yi[qk]il|slip|fal+)",
         ),
     ),
     EmergencyRule(

@@ -276,6 +276,13 @@ RULE_FAMILY_CASES: list[tuple[str, str]] = [
     ("flooding", "The washing machine hose burst, water everywhere"),
     # told by a relative: someone is in the lift
     ("lift_stuck", "My dad is in the lift, it stopped"),
+    # the fourth batch's vetoes stop short of these: a detector needs no smell, a repair
+    # the smell came back after, smoke from a socket, a cigarette with a fire, a flame seen
+    ("gas_smell", "Gaz detektori chinqiryapti, hid sezmadim lekin o'chmayapti"),
+    ("gas_smell", "Gaz hidi kecha tuzatildi deyishdi, lekin bugun yana gaz hidi kelyapti"),
+    ("sparking_smoke", "Socket on the landing is smoking and melting"),
+    ("sparking_smoke", "Кто-то бросил сигарету в мусоропровод, там горит, дым на весь подъезд"),
+    ("sparking_smoke", "Hisoblagich ustida kichkina olov ko'rindi, hid bor"),
 ]
 
 
@@ -309,6 +316,27 @@ def test_every_rule_family_fires(kind, text):
         "Shlang uzildi",
         "Трубу не прорвало, просто замёрзла",
         "Искры нет, дыма нет, просто провод висит",
+        # the fourth batch's contrasts: no smell said otherwise, a stove's igniter with no
+        # flame, no sparks said otherwise, a cigarette or fire safety, a smell already
+        # repaired, what to do if it smells, a lift checked empty, a cabin's litter,
+        # icicles or a handrail that may fall, people slipping on ice, a flood that is
+        # over, a drip
+        "Plitada olov chiqmayapti, gaz hidi sezilmayapti",
+        "Конфорка щёлкает искрой, но пламя не появляется, запаха никакого нет",
+        "Simlar osilib turibdi, uchqun ham yo'q",
+        "Провода торчат из стены, искр нет",
+        "Podyezdda kimdir sigaret chekadi, tutun butun qavatda",
+        "Someone smokes in the stairwell every night, smoke under our door",
+        "Когда проверка пожарной безопасности? Огнетушители пустые",
+        "Kecha gaz hidi bor edi, gaz xizmati tuzatib ketdi, endi trubani bo'yash kerak",
+        "Agar gaz hidi kelsa qaysi raqamga qo'ng'iroq qilaman?",
+        "Lift joyidan siljimaydi, ichkarida odam yo'q, tekshirdik",
+        "Lift kabinasida sigaret qoldiqlari, tozalab qo'yinglar",
+        "Kirish eshigi ustida katta sumalaklar osilib turibdi, tushib ketishi mumkin",
+        "Zinapoya panjarasi qimirlab qolgan, suyansa tushib ketadi",
+        "Podyezd oldi muz, пожилые падают, qum sepinglar",
+        "Kecha podvalni suv bosgan edi, bugun quridi",
+        "С потолка по капле, раз в минуту, не льётся",
     ],
 )
 def test_no_rule_fires_on_the_families_near_misses(text):
