@@ -79,8 +79,11 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             rf"\b[hx]id\w*\s+{_W2}gaz",
             rf"\bgaz\w*\s+{_W2}isi?\b",
             rf"\bgaz\w*\s+{_W2}(?:sizib|sizyap|sizish|sizay|sizmo[qk]|sizgan)",
-            r"\bgaz.{0,60}(?:vishil|shipit|шипит|hiss|zaharlan|отрав)",
-            r"(?:vishil|шипит|shipit|hiss|zaharlan|отрав).{0,60}\bgaz",
+            r"\bgaz.{0,60}(?:vishil|shivil|shipit|шипит|hiss|zaharlan|отрав)",
+            r"(?:vishil|shivil|шипит|shipit|hiss|zaharlan|отрав).{0,60}\bgaz",
+            # a smell "like gas", said unsure
+            r"похож\w* +на +газ|\bвроде +(?:бы +)?газ|gazga +o[xh]sha|\b(?:smel\w*"
+            r"|odou?r) +like +gas\b",
             r"\bgas\b.{0,60}\bhis+",
             # en: gas smell / smells of gas / gas leak / leaking gas
             rf"\bgas\s+{_W2}(?:smel|odou?r|leak|stink)",
@@ -96,18 +99,23 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             rf"\bgas\s+{_W2}(?:leak|escap|coming\s+out|hiss)",
             r"(?:gaz\w*\s+(?:datchi|signaliz|analiz|sensor)|газов\w*\s+(?:датчик|сигнализ|анализ)"
             r"|датчик\w*\s+газа|газоанализ|gas\s+(?:alarm|detector|sensor))"
-            r".{0,60}(?:ovoz|chin[qk]ir|signal|pi[sh]|pi\s?pi|pipil|[qk]ichqir|сработ|пищ|орет|орёт|звен|гуд"
+            r".{0,60}(?:ovoz|chin[qk]ir|signal|pi[sh]|pi\s?pi|pipil|[qk]ichqir|сработ|пищ"
+            r"|орет|орёт|звен|гуд"
             r"|beep|go(?:es|ing|ne)?\s+off|ring|sound|alarm|went\s+off)",
-            r"(?:сработ|пищ|\bbeep|went\s+off|chin[qk]ir)\w*.{0,40}(?:датчик\w*\s+газа|газов\w*\s+датчик"
+            r"(?:сработ|пищ|\bbeep|went\s+off|chin[qk]ir)\w*.{0,40}(?:датчик\w*\s+газа"
+            r"|газов\w*\s+датчик"
             r"|gas\s+(?:alarm|detector|sensor)|gaz\w*\s+datchi)",
             r"\bтухл\w*\s+я[ий]ц|\brotten\s+eggs?|\b(?:chirigan|palagda)\s+tuxum",
             r"\b(?:urib|urdi|urilib|врез|въех|сбил|снес|\bhit\b|crash|drove\s+into|ran\s+into)"
             r".{0,40}(?:gaz\w*\s+(?:truba|[qk]uvur)|газов\w*\s+труб|gas\s+pipe)",
-            r"(?:gaz\w*\s+(?:truba|[qk]uvur)|газов\w*\s+труб|gas\s+pipe)\w*.{0,40}\b(?:urib|urdi|врез|въех"
+            r"(?:gaz\w*\s+(?:truba|[qk]uvur)|газов\w*\s+труб|gas\s+pipe)\w*.{0,40}\b(?:urib"
+            r"|urdi|врез|въех"
             r"|сбил|\bhit\b|crash)",
-            r"(?:kolonk|колонк|water\s+heater|geyser).{0,60}(?:bosh\w*\s+(?:\w+\s+)?aylan|kong\w*\s+ayn"
+            r"(?:kolonk|колонк|water\s+heater|geyser).{0,60}(?:bosh\w*\s+(?:\w+\s+)?aylan"
+            r"|kong\w*\s+ayn"
             r"|голов\w*\s+(?:\w+\s+)?круж|тошн|угар|dizz|nause|headache|carbon\s+monox|\bugar)",
-            r"(?:bosh\w*\s+(?:\w+\s+)?aylan|kong\w*\s+ayn|голов\w*\s+(?:\w+\s+)?круж|тошн|dizz|nause|headache)"
+            r"(?:bosh\w*\s+(?:\w+\s+)?aylan|kong\w*\s+ayn|голов\w*\s+(?:\w+\s+)?круж|тошн"
+            r"|dizz|nause|headache)"
             r".{0,60}(?:kolonk|колонк|water\s+heater|geyser)",
             rf"\b(?:нес[её]т|чую|чувствую|тянет)\s+{_W2}газ",
         ),
@@ -135,28 +143,42 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             # uz: truba (quvur, stoyak) yorildi / portladi; suv otilyapti; suv bosdi; sharillab
             rf"\b(?:truba|[qk]uvur|stoyak|batare|radiator|vodomer|jomrak|mufta)\w*\s+{_W3}(?:yoril|portla|lopn|prorv|uzil)",
             rf"\b(?:yoril|portla|teshib)\w*\s+{_W2}(?:truba|[qk]uvur|stoyak|batare|radiator)",
+            # water gushing like a fountain (from a pipe, a meter, a tap)
+            r"(?:suv|вод|water|truba|[qk]uvur|vodomer|счётчик|счетчик|kran|кран|pipe|meter)\w*"
+            r".{0,60}(?:favvora|фонтан|fountain)|(?:favvora|фонтан|fountain).{0,40}(?:suv|вод"
+            r"|water)",
             # a washing-machine (or any) hose come off or burst: water pours until it is shut off
-            r"^(?=.*(?:\bsuv|\bсув|\bвод|\bwater|\bo[qk](?:ib|yap|moq)|\bль[её]т|\bхлещ|\bтеч[её]т|\bpour|\bgush|\bflood|затоп|\bтопит|\bbos(?:di|yap)))"
-            r".*(?:shlang|шланг|\bhose).{0,30}(?:uzil|yoril|chi[qk]ib\s+ket|sorv|сорва|лопн|прорв|оторв|слетел|burst|came\s+of|pop+ed\s+of|split)",
-            r"\b(?:yu[qk]ori|tepa|shift|potolok|сверху|потолок)\w*\s+(?:\w+\s+){0,2}(?:suv|сув|вода|voda)\s+(?:\w+\s+)?(?:o[qk](?:ya|ib|mo)|tokil|kel(?:ya|mo)|tush(?:ya|mo)|ль|идет|идёт)",
+            r"^(?=.*(?:\bsuv|\bсув|\bвод|\bwater|\bo[qk](?:ib|yap|moq)|\bль[её]т|\bхлещ"
+            r"|\bтеч[её]т|\bpour|\bgush|\bflood|затоп|\bтопит|\bbos(?:di|yap)))"
+            r".*(?:shlang|шланг|\bhose).{0,30}(?:uzil|yoril|chi[qk]ib\s+ket|sorv|сорва|лопн"
+            r"|прорв|оторв|слетел|burst|came\s+of|pop+ed\s+of|split)",
+            r"\b(?:yu[qk]ori|tepa|shift|potolok|сверху|потолок)\w*\s+(?:\w+\s+){0,2}(?:suv"
+            r"|сув|вода|voda)\s+(?:\w+\s+)?(?:o[qk](?:ya|ib|mo)|tokil|kel(?:ya|mo)|tush(?:ya|mo)|ль|идет|идёт)",
             r"\b(?:shift|potolok)\w*dan\s+(?:\w+\s+)?(?:tokil|o[qk]ya)",
             r"^(?=.*\bsuv).*\b(?:shift|potolok)\w*dan\s+(?:\w+\s+)?tush(?:ya|ib)",
             r"\b(?:etaj|[qk]avat|xona|kvartira|podval|yertola|oshxona|hamma\s*yo[qk])\w*\s+suvda\b",
             r"(?:вся|весь|вс[её]|квартир\w*|этаж\w*|подвал\w*|комнат\w*)\s+(?:\w+\s+)?в\s+воде\b",
             r"\bтеч[её]т\s+(?:\w+\s+)?сильно|\bсильно\s+теч[её]т",
-            r"(?:труб|шланг|кран)\w*\s+(?:\w+\s+){0,3}(?:порвал|разорв|треснул)|\bразорв\w*\s+(?:\w+\s+){0,2}труб",
-            r"\bfull\s+of\s+water|\bwater\s+(?:\w+\s+)?(?:come|coming|comes)\s+(?:\w+\s+)?from\s+(?:the\s+)?(?:top|above|upstairs|ceiling)",
-            r"\bwater\b.{0,40}\b(?:on|onto|into)\s+(?:the\s+)?(?:electric\w*\s+)?(?:panel|switchboard|meter\s+box)",
-            r"\bвод\w*.{0,40}\b(?:в|на)\s+(?:электро)?щит|\b(?:shchit|shit)\w*\s+(?:\w+\s+){0,2}suv\s+(?:\w+\s+)?(?:tush|o[qk]|kir)",
+            r"(?:труб|шланг|кран)\w*\s+(?:\w+\s+){0,3}(?:порвал|разорв|треснул)"
+            r"|\bразорв\w*\s+(?:\w+\s+){0,2}труб",
+            r"\bfull\s+of\s+water|\bwater\s+(?:\w+\s+)?(?:come|coming"
+            r"|comes)\s+(?:\w+\s+)?from\s+(?:the\s+)?(?:top|above|upstairs|ceiling)",
+            r"\bwater\b.{0,40}\b(?:on|onto|into)\s+(?:the\s+)?(?:electric\w*\s+)?(?:panel"
+            r"|switchboard|meter\s+box)",
+            r"\bвод\w*.{0,40}\b(?:в|на)\s+(?:электро)?щит|\b(?:shchit"
+            r"|shit)\w*\s+(?:\w+\s+){0,2}suv\s+(?:\w+\s+)?(?:tush|o[qk]|kir)",
             r"\bsuv\s+(?:!\s*)*(?:tepadan|yu[qk]oridan)",
-            r"\b(?:suv|kipyat|[qk]aynok|[qk]aynoq|voda)\w*\s+(?:\w+\s+)?(?:otil|sharil|shari[qk]|fontan)",
+            r"\b(?:suv|kipyat|[qk]aynok|[qk]aynoq|voda)\w*\s+(?:\w+\s+)?(?:otil|sharil"
+            r"|shari[qk]|fontan)",
             r"\bshari(?:l|[qk])",
             rf"\bsuv\s+{_W2}bos(?:di|ib|yap|mo[qk]|gan|ay|ti)",
             r"\bbizni\s+(?:ham\s+)?bos",
             r"\bto[sh]+[qk]in",
             r"\bham+a\s+(?:yo[qk]|xona\w*|joy\w*|[qk]avat\w*)\s+(?:\w+\s+)?(?:suv|bug)",
-            r"\b(?:zina|podyezd|podezd|koridor|liftga|podval)\w*\s+(?:\w+\s+){0,2}suv\s+(?:\w+\s+)?(?:o[qk]|tush|ket|chi[qk])",
-            r"\bsuv\w*\s+(?:\w+\s+){0,2}(?:zina|podyezd|podezd|koridor)\w*\s*(?:ga|dan)?\s+(?:o[qk]|tush|chi[qk])",
+            r"\b(?:zina|podyezd|podezd|koridor|liftga"
+            r"|podval)\w*\s+(?:\w+\s+){0,2}suv\s+(?:\w+\s+)?(?:o[qk]|tush|ket|chi[qk])",
+            r"\bsuv\w*\s+(?:\w+\s+){0,2}(?:zina|podyezd|podezd|koridor)\w*\s*(?:ga"
+            r"|dan)?\s+(?:o[qk]|tush|chi[qk])",
             r"\b[qk]avat\w*\s+(?:ho|xo|[hx]o)l\b",
             r"\bpodval\w*\s+suvga\s+tol",
             # water pouring in, standing ankle- or knee-deep, everything wet, the chandelier
@@ -170,7 +192,8 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             ),
             r"\bруч[ьеё]",
             r"\bс\s+потолка\s+(?:\w+\s+)?(?:теч|беж|хлещ|ль)",
-            r"\bwater\b.{0,40}\b(?:coming|running|leaking)\s+(?:\w+\s+)?(?:from|through|down)\s+(?:the\s+)?"
+            r"\bwater\b.{0,40}\b(?:coming|running|leaking)\s+(?:\w+\s+)?(?:from|through"
+            r"|down)\s+(?:the\s+)?"
             r"(?:ceiling|above|upstairs|walls?|stairs|light)",
             r"\bunder\s+water\b",
             # en: burst pipe; flooding; water everywhere; boiling water spraying
@@ -230,8 +253,10 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             rf"\b(?:shchit|shit|sim|simlar|rozetka|provod|kabel|schyotchik|hisoblagich)\w*\s+{_W2}yon(?:yap|ib|di|mo[qk])",
             r"iskr",
             # crackling, smouldering or melting equipment; a live line down
-            r"(?:shchit|\bshit|rozetka|\bsim|kabel|provod|hisoblagich|schyotchik|transformator|vikluchatel|vyklyuchatel)"
-            r"\w*.{0,40}(?:chirsil|[qk]arsil|tuta(?:b|yap|yot|di)|\berib|\beridi|kuy(?:yap|ayot|ib\s+ket))",
+            r"(?:shchit|\bshit|rozetka|\bsim|kabel|provod|hisoblagich|schyotchik"
+            r"|transformator|vikluchatel|vyklyuchatel)"
+            r"\w*.{0,40}(?:chirsil|[qk]arsil|tuta(?:b|yap|yot|di)|\berib|\beridi|kuy(?:yap"
+            r"|ayot|ib\s+ket))",
             r"\btuta(?:b\s+tur|yap|yot)",
             rf"\bprovod\w*\s+{_W2}oborv|\boborv\w*\s+{_W2}provod",
             rf"\b(?:sim|provod|kabel)\w*\s+{_W2}uzil\w*\s+{_W3}(?:yer|panjara|tush|yot)",
@@ -242,9 +267,12 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             rf"\bburn\w*\s+{_W2}(?:smel|odou?r|wire|cable|socket|outlet|panel|plastic)",
             rf"\b(?:smel|odou?r)\w*\s+{_W2}burn",
             r"\bmelt\w*\s+(?:\w+\s+)?(?:wire|cable|socket|outlet|plastic)",
-            r"\b(?:power\s+line|live\s+wire|cable|wire)s?\s+(?:\w+\s+){0,2}(?:down\b|fell|fal+en|lying|on\s+the\s+(?:ground|fence))",
-            r"(?:panel|switchboard|socket|outlet|meter\s+box|wires?)\b.{0,40}\b(?:crackl|bang|flash)",
-            r"\b(?:crackl|bang|flash)\w*.{0,40}(?:panel|switchboard|socket|outlet|meter\s+box|wires?)\b",
+            r"\b(?:power\s+line|live\s+wire|cable|wire)s?\s+(?:\w+\s+){0,2}(?:down\b|fell"
+            r"|fal+en|lying|on\s+the\s+(?:ground|fence))",
+            r"(?:panel|switchboard|socket|outlet|meter\s+box|wires?)\b.{0,40}\b(?:crackl|bang"
+            r"|flash)",
+            r"\b(?:crackl|bang|flash)\w*.{0,40}(?:panel|switchboard|socket|outlet|meter\s+box"
+            r"|wires?)\b",
             # ru: искрит / искры / дым / задымление / пожар / запах гари / проводка горит
             r"искр",
             r"\b(?:за)?дым",
@@ -263,7 +291,8 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
         ),
         unless=(
             # bare wires with no sparks and no smoke: urgent, not an emergency
-            r"\buch[qk]un\s+yo[qk]|\bне\s+искр|\bno\s+sparks?|without\s+sparks?|\btutun\s+yo[qk]|\bнет\s+дыма|дыма\s+нет|\bбез\s+дыма"
+            r"\buch[qk]un\s+yo[qk]|\bне\s+искр|\bno\s+sparks?|without\s+sparks?"
+            r"|\btutun\s+yo[qk]|\bнет\s+дыма|дыма\s+нет|\bбез\s+дыма"
             r"|\bno\s+smoke",
             # "uchqun ham yo'q", "uchqun chiqmayapti", "tutun-hid yo'q", "iskra yo'q",
             # "искр нет", "дыма не видно", "not sparking"
@@ -273,7 +302,8 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             r"|\bдыма? +(?:\w+ +)?не +(?:видно|вижу|было|чувств)|\bnot +spark",
             # smoke from a cigarette, a barbecue or a hookah, with no fire said
             r"^(?!.*(?:горит|пожар|огон|пламя|gorit|pojar|ogon|plamya|yonyap|yonib|yon[gq]in|olov"
-            r"|burning|\bfire\b|flame|melt|плав|eri(?:b|y))).*(?:sigaret|cigaret|курит|курят|chek(?:adi|yap|ish)"
+            r"|burning|\bfire\b|flame|melt|плав|eri(?:b|y))).*(?:sigaret|cigaret|курит|курят"
+            r"|chek(?:adi|yap|ish)"
             r"|(?:someone|somebody|people|neighbou?r\w*|smb) +(?:\w+ +)?smok|mangal|шашлык|barbecue"
             r"|\bbbq\b|кальян|[qk]alyon)",
             # fire safety: an inspection, an extinguisher, an alarm test
@@ -285,7 +315,8 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             r"|water +heater).{0,80}(?:olov\w* +(?:\w+ +)?(?:chi[qk]ma|yo[qk]\b)"
             r"|пламя +(?:\w+ +)?не"
             r"|не +(?:загора|заж)|won.?t +light|doesn.?t +light|not +light)",
-            r"(?:gaz|газ|\bgas|plita|konfork|плит|конфорк|stove|burner|kolonk|колонк|cook|ovqat|готов)"
+            r"(?:gaz|газ|\bgas|plita|konfork|плит|конфорк|stove|burner|kolonk|колонк|cook"
+            r"|ovqat|готов)"
             r".{0,60}(?:small|weak|kichkina|kichik|zaif|слаб|маленьк)\w* +(?:\w+ +){0,2}(?:fire"
             r"|flame|olov|пламя|огон)",
             _FIXED,
@@ -300,19 +331,23 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             rf"\blift(?:da|\s+ichida)\s+{_W2}(?:odam|bola|kishi|[qk]ariya|ayol|erkak|buvi|bobo|[qk]o[sh]+ni)",
             rf"\bkabina\w* +{_W3}(?:{_PERSON}|[qk]amal|[qk]ol(?:ib|di|gan)(?![qk]))",
             rf"^(?=.*{_LIFT}).*\btiqil",
-            r"\bliftda(?:man|miz)\b|\bя\s+в\s+лифте|\b(?:i\s+am|i'm|im|we\s+are)\s+(?:\w+\s+)?in\s+(?:the\s+)?(?:lift|elevator)\b",
+            r"\bliftda(?:man|miz)\b|\bя\s+в\s+лифте|\b(?:i\s+am|i'm|im"
+            r"|we\s+are)\s+(?:\w+\s+)?in\s+(?:the\s+)?(?:lift|elevator)\b",
             rf"\bлифт\w*\s+{_W2}(?:сорвал|упал|полетел|рухнул)|\b(?:lift|elevator)\s+{_W2}(?:fell|dropped|crashed|fal+ing)",
             rf"\blift\w*\s+{_W2}(?:pastga\s+)?(?:[qk]ulab|uchib\s+ket|tushib\s+ket)",
             rf"^(?=.*{_LIFT}).*(?:\bichida|\bichkarida|\binside|внутри|\bтам)\b.{{0,40}}{_PERSON}",
             rf"^(?=.*{_LIFT}).*{_PERSON}.{{0,40}}(?:\bichida|\bichkarida|\binside|внутри)",
-            r"^(?=.*(?:\blift|\belevator)).*\bstuck\b.{0,30}\b(?:kids|children|people|someone|child|person|passengers|baby)",
+            r"^(?=.*(?:\blift|\belevator)).*\bstuck\b.{0,30}\b(?:kids|children|people|someone"
+            r"|child|person|passengers|baby)",
             rf"\bв\s+кабин\w*\s+{_W2}(?:человек|люди|реб|дет|муж|женщин|бабушк|дедушк|пассажир)",
             rf"{_PERSON}\w*\s+(?:\w+\s+)?в\s+лифте",
             # en: stuck/trapped in the lift; the lift is stuck with people inside
-            r"\b(?:stuck|trap+ed|locked|shut)\s+in(?:side)?\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:lift|elevator)",
+            r"\b(?:stuck|trap+ed|locked|shut)\s+in(?:side)?\s+(?:the\s+|a\s+|an\s+"
+            r"|our\s+)?(?:lift|elevator)",
             # en: (a person) is in the lift, told by a relative or a dispatcher
             rf"{_PERSON}\w*\s+(?:is|are|was|were)\s+(?:still\s+)?in(?:side)?\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:lift|elevator|cabin)\b",
-            r"(?=.*\b(?:lift|elevator))\b(?:someone|somebody|people|person|child|kid|man|woman|grandm\w*|neighbou?r|passengers?)\b.{0,30}\b(?:stuck|trap+ed)",
+            r"(?=.*\b(?:lift|elevator))\b(?:someone|somebody|people|person|child|kid|man"
+            r"|woman|grandm\w*|neighbou?r|passengers?)\b.{0,30}\b(?:stuck|trap+ed)",
             # ru: застрял в лифте / в лифте застряли люди (заперт ребёнок) / лифт с человеком
             rf"\b(?:застр|заперт|заблокир)\w*\s+{_W2}в\s+лифт",
             rf"\bв\s+лифте\s+{_W3}(?:застр|заперт|заблокир|сид|люди|человек|реб[её]н|дет)",
@@ -338,6 +373,10 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             r"\b[qk]ula(?:yap|mo[qk]da|yotgan|ydi)\b",
             r"\bdevor\w*\s+(?:\w+\s+)?yoril",
             r"\byori[qk]\w*\s+(?:\w+\s+)?katta",
+            # a crack that keeps growing ("yoriq uzayyapti", "трещина растёт", "crack is growing")
+            r"(?:yori[qk]|трещин|crack)\w* +(?:\w+ +){0,4}(?:uzay|kattalash|kengay"
+            r"|рас[тс]т[её]т|расширя"
+            r"|увеличива|growing|getting +(?:bigger|wider|longer)|widening)",
             r"\bchokib\s+(?:ket|[qk]ol)",
             r"\b[qk]iy[sh]ay",
             r"\bbalkon\w*\s+(?:\w+\s+)?devordan\s+ajral",
@@ -360,16 +399,21 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
             r"\bstructural\w*\s+(?:\w+\s+)?(?:crack|damage|danger|failure)",
             r"\bfoundation\w*\s+(?:\w+\s+)?crack",
             r"\bcracks?\b.{0,60}\b(?:grow|wider|widen|bigger|spread|getting)",
-            r"\b(?:balcon|ceiling|stair|canopy|slab|step|loggia)\w*.{0,40}\b(?:sag+ing|shak|wobbl|about\s+to\s+fall"
-            r"|could\s+fall|may\s+fall|going\s+to\s+fall|crumbl|cave\s+in|caving|sinking|crack\w*\s+and\s+hang|hanging\s+loose)",
-            r"\b(?:pieces?|chunks?|bits)\s+(?:of\s+(?!ice|snow)\w+\s+)?(?:\w+\s+)?(?:fal+(?:s|ing|en)?|fel+|drop\w*|fly\w*)\b",
+            r"\b(?:balcon|ceiling|stair|canopy|slab|step|loggia)\w*.{0,40}\b(?:sag+ing|shak"
+            r"|wobbl|about\s+to\s+fall"
+            r"|could\s+fall|may\s+fall|going\s+to\s+fall|crumbl|cave\s+in|caving|sinking"
+            r"|crack\w*\s+and\s+hang|hanging\s+loose)",
+            r"\b(?:pieces?|chunks?|bits)\s+(?:of\s+(?!ice|snow)\w+\s+)?(?:\w+\s+)?(?:fal+(?:s"
+            r"|ing|en)?|fel+|drop\w*|fly\w*)\b",
             # ru: несущая стена; обрушение; обвал; рушится; трещина в стене; просела
             r"\bнесущ|\bnesush",
             r"\bобруш",
             r"\bобвал",
             r"\bрух(?:нул|нет|ну|ает)",
-            r"(?:плит|потол|балкон|лестниц|пролет|пролёт|козыр|ступен)\w*.{0,40}(?:провис|трещит|шата|кача|кроши)",
-            r"(?:провис|трещит|шата|кача|кроши)\w*.{0,40}(?:плит|потол|балкон|лестниц|пролет|пролёт|козыр)",
+            r"(?:плит|потол|балкон|лестниц|пролет|пролёт|козыр|ступен)\w*.{0,40}(?:провис"
+            r"|трещит|шата|кача|кроши)",
+            r"(?:провис|трещит|шата|кача|кроши)\w*.{0,40}(?:плит|потол|балкон|лестниц|пролет"
+            r"|пролёт|козыр)",
             r"\bрушит",
             r"\bтрещин\w*\s+(?:\w+\s+){0,3}(?:стен|фундамент|перекрыт|несущ)",
             r"\btreshin.{0,30}(?:devor|sten)|(?:devor|sten)\w*\s+(?:\w+\s+){0,2}treshin",
@@ -380,7 +424,8 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
         ),
         unless=(
             # a hairline crack in the plaster of a wall that carries nothing: normal
-            r"\bmayda\s+yori|\bingichka|штукатур|hairline|\bне\s+несущ|not\s+load|kotarmaydigan|перегородк|partition",
+            r"\bmayda\s+yori|\bingichka|штукатур|hairline|\bне\s+несущ|not\s+load"
+            r"|kotarmaydigan|перегородк|partition",
             # not the building's structure: a partition (written in Latin), icicles, a
             # handrail, a swing, a gutter (urgent or normal under the labelling rules)
             r"peregorodk|\bsumala|сосул|icicle|\bpanjara|перил|handrail|railing|belanchak|качел"
@@ -388,30 +433,64 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
         ),
     ),
     EmergencyRule(
+        # water onto a switchboard, a meter box, a socket or a light fitting: a short
+        # circuit and a fire follow, whether it pours or drips (plumbing, by the labelling
+        # conventions: the cause is a pipe)
+        kind="water_on_wiring",
+        category="plumbing",
+        patterns=(
+            r"(?:suv|вод[аыу]|water)\w*\b.{0,50}(?:shchit|\bshit(?:ok|ig|ga|da)|щит"
+            r"|switchboard|fuse +box"
+            r"|meter +box"
+            r"|elektr +shit|rozetk|розетк|socket|provod|провод|wiring|lampochk|люстр"
+            r"|светильн|плафон"
+            r"|light +fitting|chandelier)",
+            r"(?:shchit|\bshit(?:ok|ig|ga|da)|щит|switchboard|fuse +box|meter +box"
+            r"|rozetk|розетк|socket"
+            r"|lampochk|люстр"
+            r"|светильн|плафон|light +fitting|chandelier)\w*\b.{0,50}(?:suv|вод[аыу]|water)\w* +"
+            r"(?:\w+ +)?(?:tush|tom|o[qk]|kir|yi[gq]|капа|ль[её]т|теч|идет|идёт|drip|leak"
+            r"|pour|com|run)",
+        ),
+        unless=(
+            r"\bsuv\w* +yo[qk]\b|\bнет +воды|\bno +water|\bbez +suv|воды +нет",
+            r"(?:suv|вод[аыу]|water)\w* +(?:\w+ +)?(?:hisoblagich|счётчик|счетчик"
+            r"|meter)\b(?! +box)",
+        ),
+    ),
+    EmergencyRule(
         kind="falling_debris",
         category=None,
         patterns=(
             # uz: tomdan muz (sosulka, tunuka) tushyapti; fasaddan plitka tushyapti
-            r"\b(?:muz|sosulk|сосул|tunuka|plitk|beton|gisht|kirpich|shifer|kozirek|balkon|lodjiy|ruberoid|bolak|лёд|лед)\w*\s+(?:\w+\s+){0,3}(?:tush(?!ma)|uchib|uchyap|[qk]ulab)",
+            r"\b(?:muz|sosulk|сосул|tunuka|plitk|beton|gisht|kirpich|shifer|kozirek|balkon"
+            r"|lodjiy|ruberoid|bolak|лёд|лед)\w*\s+(?:\w+\s+){0,3}(?:tush(?!ma)|uchib|uchyap|[qk]ulab)",
             r"\b(?:beton|plitk|muz|sosulk|tunuka|gisht|kirpich)\w*\s+(?:\w+\s+)?(?:пада|упал)",
             r"\bshamol\w*\s+(?:\w+\s+){0,2}(?:tom|krovl|tunuka)\w*\s+(?:\w+\s+){0,2}(?:uz|uch|och)",
             rf"\bfasad\w*\s+{_W3}(?:tush(?!ma)|uch(?:ib|yap)|[qk]ulab|kochib)",
-            r"^(?=.*(?:fasad|фасад|facade|\bwall|стен|devor))(?:.*)(?:penoplast|uteplitel|утеплител|insulation|izolyatsi)\w*.{0,40}(?:uch(?:ib|yap)|tush(?!ma)|лет|пада|отвал"
+            r"^(?=.*(?:fasad|фасад|facade|\bwall|стен|devor))(?:.*)(?:penoplast|uteplitel"
+            r"|утеплител|insulation|izolyatsi)\w*.{0,40}(?:uch(?:ib|yap)|tush(?!ma)|лет|пада|отвал"
             r"|fly|flying|fall)",
             rf"\b(?:[qk]or|muz)\w*\s+{_W3}(?:sirpanib\s+(?:tush|ket)|siljib|kochib\s+tush)",
             rf"\bmori\w*\s+{_W2}gisht",
             # en: ice (icicles, tiles, concrete, roof sheets) falling; tearing off the roof
-            r"\b(?:ice|icicles?|tiles?|concrete|bricks?|sheets?|plaster|chunks)\s+(?:\w+\s+){0,1}(?:fal+ing|fel+|fal+s)\b",
+            r"\b(?:ice|icicles?|tiles?|concrete|bricks?|sheets?|plaster"
+            r"|chunks)\s+(?:\w+\s+){0,1}(?:fal+ing|fel+|fal+s)\b",
             r"\b(?:fal+ing|fel+)\s+(?:of+|from)\s+(?:the\s+)?(?:roof|facade|balcony)",
             r"\btearing\s+(?:of+\s+)?(?:the\s+)?roof|\broof\s+(?:\w+\s+)?torn",
             r"\b(?:rip|tear|blow)\w*\s+(?:\w+\s+){0,3}(?:roof|sheets?)\w*\s+off\b",
-            r"\b(?:slabs?|chunks?|pieces?|blocks?|lumps?)\s+of\s+(?:snow|ice|concrete|plaster|brick)\w*.{0,30}"
+            r"\b(?:slabs?|chunks?|pieces?|blocks?|lumps?)\s+of\s+(?:snow|ice|concrete|plaster"
+            r"|brick)\w*.{0,30}"
             r"(?:fal+|fel+|slid|drop|com\w*\s+(?:off|down))",
-            r"\b(?:fal+|fel+|drop|slid)\w*\s+(?:\w+\s+)?(?:off|from)\s+(?:the\s+)?(?:roof|facade|chimney|balcon|building)",
-            r"\b(?:ice|icicles?|tiles?|concrete|bricks?|sheets?|plaster|chunks)\s+(?:\w+\s+)?(?:dropping|drop\s+from|flying)",
+            r"\b(?:fal+|fel+|drop|slid)\w*\s+(?:\w+\s+)?(?:off|from)\s+(?:the\s+)?(?:roof"
+            r"|facade|chimney|balcon|building)",
+            r"\b(?:ice|icicles?|tiles?|concrete|bricks?|sheets?|plaster"
+            r"|chunks)\s+(?:\w+\s+)?(?:dropping|drop\s+from|flying)",
             # ru: с крыши падает лёд; сосульки падают; сорвало кровлю; с фасада падает плитка
-            r"\b(?:пада|упал|сорвал|срыва|отвалива|разваливает|сорвало)\w*\s+(?:\w+\s+)?(?:л[её]д|льда|кровл|лист|плитк|бетон|кирпич|балкон|козыр|парапет|крыш|сосул|куск)",
-            r"\b(?:л[её]д|льда|кровл|лист|плитк|бетон|кирпич|балкон|козыр|парапет|сосул)\w*\s+(?:\w+\s+)?(?:пада|упал|сорвал|срыва|отвалива|разваливает|упад)",
+            r"\b(?:пада|упал|сорвал|срыва|отвалива|разваливает"
+            r"|сорвало)\w*\s+(?:\w+\s+)?(?:л[её]д|льда|кровл|лист|плитк|бетон|кирпич|балкон|козыр|парапет|крыш|сосул|куск)",
+            r"\b(?:л[её]д|льда|кровл|лист|плитк|бетон|кирпич|балкон|козыр|парапет"
+            r"|сосул)\w*\s+(?:\w+\s+)?(?:пада|упал|сорвал|срыва|отвалива|разваливает|упад)",
             r"\bс\s+(?:крыши|фасада|балкона|кровли)\s+(?:\w+\s+)?(?:пада|сорва|лет)",
             rf"\b(?:глыб|пласт)\w*\s+{_W2}(?:снег|льд|л[её]д)",
             rf"\bснег\w*\s+{_W2}(?:съезжа|сход|сполза|обрушил)|(?:съезжа|сход|сполза)\w*\s+{_W2}снег",
@@ -429,14 +508,20 @@ EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
         patterns=(
             # heating (or the radiators) said to be off in the whole building
             # (uz: butun uyda isitish yo'q; ru: во всём доме нет от[ао]пления; en: whole building)
-            r"^(?=.*(?:\bisit|\bisi[qk]lik|\bot[ao]plen|\bbatare|\bradiator|\bheat|от[ао]плен|\bтепл|батаре))"
-            r"(?=.*(?:\byo[qk]\b|\byu[qk]\b|\bishlamay|\bo[cč]h?i[qk]|\bochir|\bochib|\bsovu[qk]|\bsovib|\bberilmay|\bkelmay|\bsiz\b|isitishsiz|\bbez\b|\bno\b|\bnot\b|\bnone\b|\boff\b|\bcold\b|\bwithout\b|\bнет\b|\bбез\b|\bне\s+(?:работ|гре|да[её]т|дают|включ)|холод|отключ|ледян|\bmuzdek))"
-            r"(?=.*(?:\bbutun|\bbarcha\s+(?:uy|kvartir|xonadon)|\bham+a\s+(?:[qk]oshni|kvartir|xonadon)|\bwhole|\bentire|\bour\s+building|\bвесь\s+(?:дом|подъезд)|\bвс[её]м\s+(?:доме|подъезде)|\bвсему\s+дому|\bвсего\s+дома|\bвсех\s+квартир|\bполностью|\bв\s+доме\s+нет|\bпо\s+всему\s+(?:дому|подъезду|стояку)|\bво\s+всех\s+квартирах|\bhamma\s*(?:xonadon|kvartira|uy)\w*da|\bbinoda))",
+            r"^(?=.*(?:\bisit|\bisi[qk]lik|\bot[ao]plen|\bbatare|\bradiator|\bheat|от[ао]плен"
+            r"|\bтепл|батаре))"
+            r"(?=.*(?:\byo[qk]\b|\byu[qk]\b|\bishlamay|\bo[cč]h?i[qk]|\bochir|\bochib"
+            r"|\bsovu[qk]|\bsovib|\bberilmay|\bkelmay|\bsiz\b|isitishsiz|\bbez\b|\bno\b|\bnot\b|\bnone\b|\boff\b|\bcold\b|\bwithout\b|\bнет\b|\bбез\b|\bне\s+(?:работ|гре|да[её]т|дают|включ)|холод|отключ|ледян|\bmuzdek))"
+            r"(?=.*(?:\bbutun|\bbarcha\s+(?:uy|kvartir|xonadon)|\bham+a\s+(?:[qk]oshni"
+            r"|kvartir|xonadon)|\bwhole|\bentire|\bour\s+building|\bвесь\s+(?:дом|подъезд)|\bвс[её]м\s+(?:доме|подъезде)|\bвсему\s+дому|\bвсего\s+дома|\bвсех\s+квартир|\bполностью|\bв\s+доме\s+нет|\bпо\s+всему\s+(?:дому|подъезду|стояку)|\bво\s+всех\s+квартирах|\bhamma\s*(?:xonadon|kvartira|uy)\w*da|\bbinoda))",
             # no heating at all, in winter (uz: qish, isitish yo'q; ru: зима, нет от[ао]пления)
-            r"^(?=.*(?:\bisitish\s+yo[qk]|isitishsiz|\bisitish\s+(?:\w+\s+)?ochib|\bot[ao]plen\w*\s+yo[qk]|\bbez\s+ot[ao]plen|\bno\s+heat|\bwithout\s+heat|\bheating\s+(?:is\s+)?(?:off|gone)|от[ао]плен\w*\s+(?:\w+\s+){0,3}нет|нет\s+(?:\w+\s+)?от[ао]плен|без\s+(?:от[ао]плен|тепл)|отключили\s+от[ао]плен))"
-            r"(?=.*(?:\bqish|\bkish\b|\bchil+a|\byanvar|\bdekabr|\bfevral|\bmoroz|\bmuzla|\bminus|\bзим|\bянвар|\bфеврал|\bдекабр|\bмороз|\bминус|\bмерзн|\bмёрзн|\bwinter|\bfreezing|\bjanuary|\bfebruary|\bdecember|\bbelow\s+zero))",
+            r"^(?=.*(?:\bisitish\s+yo[qk]|isitishsiz|\bisitish\s+(?:\w+\s+)?ochib"
+            r"|\bot[ao]plen\w*\s+yo[qk]|\bbez\s+ot[ao]plen|\bno\s+heat|\bwithout\s+heat|\bheating\s+(?:is\s+)?(?:off|gone)|от[ао]плен\w*\s+(?:\w+\s+){0,3}нет|нет\s+(?:\w+\s+)?от[ао]плен|без\s+(?:от[ао]плен|тепл)|отключили\s+от[ао]плен))"
+            r"(?=.*(?:\bqish|\bkish\b|\bchil+a|\byanvar|\bdekabr|\bfevral|\bmoroz|\bmuzla"
+            r"|\bminus|\bзим|\bянвар|\bфеврал|\bдекабр|\bмороз|\bминус|\bмерзн|\bмёрзн|\bwinter|\bfreezing|\bjanuary|\bfebruary|\bdecember|\bbelow\s+zero))",
             # the boiler house (or the heating main) stopped: every flat it feeds goes cold
-            r"(?:kotelna|котельн|[qk]ozonxona|boiler\s*(?:house|room)|teplotras|теплотрасс)\w*.{0,60}"
+            r"(?:kotelna|котельн|[qk]ozonxona|boiler\s*(?:house|room)|teplotras"
+            r"|теплотрасс)\w*.{0,60}"
             r"(?:toxta|ishlamay|avari|авари|встал|останов|не\s+работ|stop|broke|fail|down\b)",
             r"(?:toxta|ishlamay|avari|авари|встал|останов|stop|broke|fail)\w*.{0,40}"
             r"(?:kotelna|котельн|[qk]ozonxona|boiler\s*(?:house|room)|teplotras|теплотрасс)",

@@ -118,6 +118,12 @@ RULE_CASES: dict[str, dict[str, str]] = {
         "ru": "В подъезде сильно пахнет газом",
         "en": "There is a strong smell of gas on the stairs",
     },
+    "water_on_wiring": {
+        "uz": "Elektr shchitiga yuqoridan suv tomyapti",
+        "uz_cyrl": "Электр щитига тепадан сув томяпти",
+        "ru": "Вода капает на электрощиток в подъезде",
+        "en": "Water is dripping into the switchboard on our landing",
+    },
     "flooding": {
         "uz": "Yuqoridan suv bosdi, hamma xonada suv",
         "uz_cyrl": "Юқоридан сув босди, ҳамма хонада сув",
@@ -283,6 +289,14 @@ RULE_FAMILY_CASES: list[tuple[str, str]] = [
     ("sparking_smoke", "Socket on the landing is smoking and melting"),
     ("sparking_smoke", "Кто-то бросил сигарету в мусоропровод, там горит, дым на весь подъезд"),
     ("sparking_smoke", "Hisoblagich ustida kichkina olov ko'rindi, hid bor"),
+    # gas hissing in Uzbek ("shivillayapti"), a smell said to be "like gas", water gushing
+    # like a fountain, a crack that keeps growing, water collecting in a light fitting
+    ("gas_smell", "Podvalda gaz trubasi shivillayapti"),
+    ("gas_smell", "В подъезде пахнет чем-то, похоже на газ"),
+    ("flooding", "Vodomer yorilib favvora bo'lib urib turibdi"),
+    ("structural_crack", "Трещина в наружной стене растёт каждый день"),
+    ("structural_crack", "Tashqi devordagi yoriq kundan kunga uzayyapti"),
+    ("water_on_wiring", "Lampochka ichida suv yig'ilib qolgan"),
 ]
 
 
@@ -337,6 +351,10 @@ def test_every_rule_family_fires(kind, text):
         "Podyezd oldi muz, пожилые падают, qum sepinglar",
         "Kecha podvalni suv bosgan edi, bugun quridi",
         "С потолка по капле, раз в минуту, не льётся",
+        # a water meter's reading, a switchboard door, a dead socket
+        "Suv hisoblagichi ko'rsatkichini qanday yuboraman?",
+        "Shchitok eshigi ochiq qolgan, qulfi buzilgan",
+        "Розетка на кухне не работает",
     ],
 )
 def test_no_rule_fires_on_the_families_near_misses(text):
