@@ -103,3 +103,12 @@ def every_close_is_retallied(request: pytest.FixtureRequest) -> Any:
             call_command("retally", kind, str(pk), "--json", stdout=out)
         report = json.loads(out.getvalue())
         assert report["matches_published"] is True, (kind, pk, report)
+
+
+def ownerships_end(person: Any) -> None:
+    """End ``person``'s ownerships (written around the services, as a later change in the
+    registry): the day before today, or the day a row started if that is later (an
+    ownership may not end before it starts; the cast's rows start today)."""
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    for row in Ownership.objects.filter(person=person):
+        Ownership.objects.filter(pk=row.pk).update(until=max(row.since, yesterday))

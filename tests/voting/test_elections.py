@@ -18,7 +18,7 @@ from lots.models import Lot, LotStatus
 from mening_uyim.demo import Cast
 from organizations.models import ManagementCompany, RegisterStatus
 from tests.factories import ManagementCompanyFactory
-from tests.voting.conftest import T0, World
+from tests.voting.conftest import T0, World, ownerships_end
 from voting.models import (
     Ballot,
     BallotImmutable,
@@ -132,9 +132,7 @@ def test_a_lot_in_reelection_holds_a_new_election(cast: Cast, world: World) -> N
 def test_a_later_ownership_change_does_not_touch_the_election(cast: Cast, world: World) -> None:
     election, ours, _theirs = _with_candidates(cast, world)
     total = election.total_weight_units
-    Ownership.objects.filter(person=world.voters["neighbour"].person).update(
-        until=dt.date(2026, 12, 2)
-    )
+    ownerships_end(world.voters["neighbour"].person)
     election.refresh_from_db()
     assert election.total_weight_units == total
     assert _vote(world, election, "neighbour", ours).weight_units > 0

@@ -14,7 +14,7 @@ import pytest
 from buildings.models import Ownership
 from mening_uyim.demo import Cast
 from tests.factories import PersonFactory
-from tests.voting.conftest import T0, World
+from tests.voting.conftest import T0, World, ownerships_end
 from tests.voting.test_meetings import (
     CLEANING,
     LEASE,
@@ -220,7 +220,7 @@ def test_a_later_ownership_change_does_not_touch_an_open_meeting(cast: Cast, wor
     meeting = convene(cast, world.building, CLEANING)
     total = meeting.total_weight_units
     neighbour = world.voters["neighbour"]
-    Ownership.objects.filter(person=neighbour.person).update(until=dt.date(2026, 12, 2))
+    ownerships_end(neighbour.person)
     meeting.refresh_from_db()
     assert meeting.total_weight_units == total
     assert vote(meeting, neighbour, "for").weight_units > 0
