@@ -2,7 +2,8 @@
 
 Trains on dispatch/data/tickets.jsonl only (never on the held-out file), then triages every
 line of dispatch/data/heldout.jsonl through ``dispatch.triage.triage`` (the rules included)
-and reports the category accuracy and macro-F1, the emergency recall and precision, the
+and reports the category accuracy and macro-F1, the emergency recall and precision, where
+the false emergencies come from (a rule that fired, or the model alone: counts only), the
 share sent to review and the time per ticket. Targets (the issue): macro-F1 >= 0.85,
 emergency recall 1.0 with precision >= 0.7.
 """

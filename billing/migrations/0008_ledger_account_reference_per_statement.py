@@ -9,8 +9,7 @@ from django.db import migrations, models
 # inserted row, a NULL account included: a month's two million charges (which name an
 # apartment, never an account) paid for two million events at commit. On the referenced
 # side, an account with entries cannot be deleted (the ORM's PROTECT, and a trigger).
-PG_FORWARD = [
-    """
+_JOIN_NEW = """
     CREATE OR REPLACE FUNCTION billing_ledger_entries_join_new() RETURNS trigger AS $$
     DECLARE
         missing boolean;
@@ -33,17 +32,21 @@ PG_FORWARD = [
         ) THEN
             RAISE EXCEPTION 'a ledger entry names an apartment that does not exist';
         END IF;
-        IF EXISTS (
+{account_check}        RETURN NULL;
+    END;
+    $$ LANGUAGE plpgsql
+    """
+# the check this migration adds (without it, _JOIN_NEW is migration 0005's function)
+_ACCOUNT_CHECK = """        IF EXISTS (
             SELECT 1 FROM (SELECT DISTINCT account_id FROM new_entries
                             WHERE account_id IS NOT NULL) n
              WHERE NOT EXISTS (SELECT 1 FROM billing_ledgeraccount c WHERE c.id = n.account_id)
         ) THEN
             RAISE EXCEPTION 'a ledger entry names a ledger account that does not exist';
         END IF;
-        RETURN NULL;
-    END;
-    $$ LANGUAGE plpgsql
-    """,
+"""
+PG_FORWARD = [
+    _JOIN_NEW.replace("{account_check}", _ACCOUNT_CHECK),
     """
     CREATE OR REPLACE FUNCTION billing_account_keeps_its_ledger() RETURNS trigger AS $$
     BEGIN
@@ -60,33 +63,7 @@ PG_FORWARD = [
 PG_BACKWARD = [
     "DROP TRIGGER IF EXISTS billing_account_keeps_its_ledger ON billing_ledgeraccount",
     "DROP FUNCTION IF EXISTS billing_account_keeps_its_ledger()",
-    """
-    CREATE OR REPLACE FUNCTION billing_ledger_entries_join_new() RETURNS trigger AS $$
-    DECLARE
-        missing boolean;
-        committed boolean;
-    BEGIN
-        SELECT bool_or(t.id IS NULL), bool_or(t.db_xact <> txid_current())
-          INTO missing, committed
-          FROM (SELECT DISTINCT transaction_id FROM new_entries) n
-          LEFT JOIN billing_ledgertransaction t ON t.id = n.transaction_id;
-        IF missing THEN
-            RAISE EXCEPTION 'a ledger entry names a ledger transaction that does not exist';
-        END IF;
-        IF committed THEN
-            RAISE EXCEPTION 'entries may not be added to a committed ledger transaction';
-        END IF;
-        IF EXISTS (
-            SELECT 1 FROM new_entries n
-             WHERE n.apartment_id IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM buildings_apartment a WHERE a.id = n.apartment_id)
-        ) THEN
-            RAISE EXCEPTION 'a ledger entry names an apartment that does not exist';
-        END IF;
-        RETURN NULL;
-    END;
-    $$ LANGUAGE plpgsql
-    """,
+    _JOIN_NEW.replace("{account_check}", ""),
 ]
 
 # SQLite rebuilds the table to drop the foreign key, and its triggers with it (migration

@@ -108,7 +108,8 @@ def every_close_is_retallied(request: pytest.FixtureRequest) -> Any:
 def ownerships_end(person: Any) -> None:
     """End ``person``'s ownerships (written around the services, as a later change in the
     registry): the day before today, or the day a row started if that is later (an
-    ownership may not end before it starts; the cast's rows start today)."""
+    ownership may not end before it starts, and some seeded rows are dated by the day the
+    data was made, so no fixed date stays valid)."""
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     for row in Ownership.objects.filter(person=person):
         Ownership.objects.filter(pk=row.pk).update(until=max(row.since, yesterday))
