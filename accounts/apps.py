@@ -12,4 +12,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # the login's session marks (MFA enrolled, last activity): accounts.security.receivers
+        # the shared cache of roles follows its rows
+        from accounts import receivers as roles_receivers  # noqa: F401
         from accounts.security import receivers  # noqa: F401

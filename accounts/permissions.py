@@ -7,14 +7,24 @@ it (ARCHITECTURE.md "Inside an app").
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q
 
 from accounts.models import MC_ROLES, Membership, Person, Role
+from core.stamps import stamps_read, stamps_renew
 
 _CACHE_ATTR = "_mening_uyim_roles"
+# The shared cache of roles (``roles_of``): a stamp for everyone, one per login
+# (core.stamps), and the entry of each login, which names the two stamps it was read under.
+_EVERYONE = "roles"
+_STAMP = "roles:{}"
+_ENTRY = "roles-of:{}"
 
 
 @dataclass(frozen=True)
@@ -71,7 +81,16 @@ ANONYMOUS = UserRoles()
 
 
 def roles_of(user: Any) -> UserRoles:
-    """The roles of ``user``, read with at most two queries and cached on the object."""
+    """The roles of ``user``: cached on the object for the request, and across requests in
+    the shared cache (Redis in production) for ``ROLES_CACHE_SECONDS``; otherwise read with
+    two queries.
+
+    The shared entry is valid only under the stamps it names (core.stamps): the login's own
+    and everyone's. ``roles_changed`` renews them whenever a row the roles are read from
+    changes (a membership, an ownership, a person's login, a management company's name or
+    register status, a district's or region's name; accounts.receivers and the bulk
+    writers). ``superuser`` is taken from the login itself, never from the entry.
+    """
     if (
         user is None
         or not getattr(user, "is_authenticated", False)
@@ -81,6 +100,25 @@ def roles_of(user: Any) -> UserRoles:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
+    seconds = settings.ROLES_CACHE_SECONDS
+    if seconds <= 0:
+        roles = _roles_read(user)
+    else:
+        stamps = stamps_read([_EVERYONE, _STAMP.format(user.pk)])
+        entry_key = _ENTRY.format(user.pk)
+        entry = cache.get(entry_key)
+        if isinstance(entry, tuple) and entry[0] == stamps:
+            roles = entry[1]
+        else:
+            roles = _roles_read(user)
+            cache.set(entry_key, (stamps, roles), seconds)
+        if roles.superuser != user.is_superuser:
+            roles = dataclasses.replace(roles, superuser=user.is_superuser)
+    setattr(user, _CACHE_ATTR, roles)
+    return roles
+
+
+def _roles_read(user: Any) -> UserRoles:
     # Ownership lives in the registry app; the reverse relation's name is enough here.
     person = (
         Person.objects.filter(user_id=user.pk)
@@ -124,15 +162,25 @@ def roles_of(user: Any) -> UserRoles:
                 inspector_region_id=m.region_id,
                 inspector_region_name=m.region.name if m.region else "",
             )
-    roles = UserRoles(names=frozenset(names), **values)
-    setattr(user, _CACHE_ATTR, roles)
-    return roles
+    return UserRoles(names=frozenset(names), **values)
+
+
+def roles_changed(user_ids: Iterable[int | None] | None = None) -> None:
+    """The roles of these logins (of everyone, with ``None``) may have changed: their
+    shared cache entries are void, now and again when the transaction commits."""
+    if settings.ROLES_CACHE_SECONDS <= 0:
+        return
+    if user_ids is None:
+        stamps_renew([_EVERYONE])
+    else:
+        stamps_renew(_STAMP.format(pk) for pk in user_ids if pk is not None)
 
 
 def forget_roles(user: Any) -> None:
     """Drop the cached roles, after a membership of ``user`` changed."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+    roles_changed([user.pk])
 
 
 # Model permissions that inspectors hold in the admin by virtue of their role (read by

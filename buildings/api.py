@@ -87,7 +87,7 @@ class BuildingList(generics.ListAPIView[Building]):
         mismatch = selectors.district_mismatch(filters)
         if mismatch:
             raise serializers.ValidationError({"district": [mismatch]})
-        return selectors.buildings_filtered(filters)
+        return selectors.registry_rows(filters)
 
 
 class BuildingDetail(generics.RetrieveAPIView[Building]):

@@ -9,3 +9,7 @@ class BuildingsConfig(AppConfig):
 
     name = "buildings"
     verbose_name = _("Building registry")
+
+    def ready(self) -> None:
+        # the registry's cached counts follow its buildings
+        from buildings import receivers  # noqa: F401

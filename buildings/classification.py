@@ -27,11 +27,13 @@ from django.db import connection, transaction
 
 from buildings.models import (
     ELEMENTS,
+    REGISTRY_STAMP,
     STRUCTURAL,
     Building,
     Classification,
     ClassificationPolicy,
 )
+from core.stamps import stamps_renew
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,7 @@ def reclassify_all(*, building_ids: list[int] | None = None) -> dict[str, int]:
             f" WHERE latest_assessment_id IS NULL{scope}",
             params,
         )
+    stamps_renew([REGISTRY_STAMP])  # the registry's counts per class
     return counts_by_class()
 
 

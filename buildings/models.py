@@ -88,6 +88,12 @@ BUILDING_TOTAL_FIELDS = ("apartments_count", "living_area_m2")
 BUILDING_PUBLIC_FIELDS = (*BUILDING_FACT_FIELDS, *BUILDING_TOTAL_FIELDS)
 
 
+# The stamp (core.stamps) of what is cached about the registry's buildings: its counts per
+# district and class (buildings.selectors.RegistryRows). Renewed by buildings.receivers and
+# by every writer in bulk of a building's existence, district or class.
+REGISTRY_STAMP = "registry"
+
+
 class Building(models.Model):
     """A multi-apartment building. ``classification`` is derived from the latest assessment."""
 

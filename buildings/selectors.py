@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
+from django.core.cache import cache
 from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Replace, Upper
@@ -19,6 +21,7 @@ from buildings.filters import (
 )
 from buildings.models import (
     BUILDING_PUBLIC_FIELDS,
+    REGISTRY_STAMP,
     Apartment,
     Building,
     ConditionAssessment,
@@ -26,6 +29,7 @@ from buildings.models import (
     Ownership,
 )
 from buildings.policies import assessment_scope_q, oversight_q, private_visible
+from core.stamps import stamps_read
 from territory.models import District, Region
 
 PUBLIC_BUILDING_FIELDS = (
@@ -92,7 +96,106 @@ def buildings_filtered(filters: RegistryFilter) -> QuerySet[Building]:
         qs = qs.filter(district_id=filters.district_id)
     if filters.klass:
         qs = qs.filter(classification=filters.klass)
-    return qs.order_by("region__name", "district__name", "address", "id")
+    return qs.order_by(*REGISTRY_ORDER)
+
+
+REGISTRY_ORDER = ("region__name", "district__name", "address", "id")
+COUNTS_SECONDS = 24 * 3600
+
+
+def registry_rows(filters: RegistryFilter) -> QuerySet[Building] | RegistryRows:
+    """What the registry list pages: the filtered buildings in the registry's order.
+
+    Without a search, the rows come district by district (``RegistryRows``): the count is
+    the sum of cached counts per district, and a page reads only the districts it spans.
+    A search keeps the queryset: it narrows the rows by itself."""
+    if filters.q or filters.q_cadastral:
+        return buildings_filtered(filters)
+    return RegistryRows(filters)
+
+
+class RegistryRows:
+    """The registry's rows without a search, for a paginator: ``count()`` and slices.
+
+    Districts are totally ordered by (region name, district name): both are unique
+    (territory.models), so the registry's order (REGISTRY_ORDER) is the districts in that
+    order, each one's buildings by address and id. The number of buildings per district
+    under the filters is one GROUP BY over the registry, cached under the registry's stamp,
+    which every change to a building's existence, district or class renews
+    (buildings.receivers, the import, the reclassification). A slice then reads, in one
+    query in the registry's order, only the districts it spans, from the offset within the
+    first of them; the count costs no query while the stamp holds.
+    """
+
+    def __init__(self, filters: RegistryFilter) -> None:
+        self.filters = filters
+        self._counts: list[tuple[int, int]] | None = None
+
+    def _key(self, stamp: str) -> str:
+        f = self.filters
+        return f"registry-counts:{stamp}:{f.region_code}:{f.region_id}:{f.district_id}:{f.klass}"
+
+    def counts(self) -> list[tuple[int, int]]:
+        """(district id, buildings) in the registry's order, districts without any left out."""
+        if self._counts is None:
+            (stamp,) = stamps_read([REGISTRY_STAMP])
+            key = self._key(stamp)
+            counts = cache.get(key)
+            if counts is None:
+                rows = dict(
+                    buildings_filtered(self.filters)
+                    .order_by()
+                    .values("district_id")
+                    .annotate(n=Count("id"))
+                    .values_list("district_id", "n")
+                )
+                order = District.objects.filter(pk__in=rows).order_by("region__name", "name")
+                counts = [(pk, rows[pk]) for pk in order.values_list("pk", flat=True)]
+                cache.set(key, counts, COUNTS_SECONDS)
+            self._counts = counts
+        return self._counts
+
+    def count(self) -> int:
+        return sum(n for _, n in self.counts())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[Building]:
+        return iter(self[0 : self.count()])
+
+    @overload
+    def __getitem__(self, key: int) -> Building: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[Building]: ...
+
+    def __getitem__(self, key: int | slice) -> Building | list[Building]:
+        if isinstance(key, int) and not isinstance(key, bool):
+            found = self[key : key + 1] if key >= 0 else []
+            if not found:
+                raise IndexError(key)
+            return found[0]
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("RegistryRows takes an index or a slice")
+        start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
+        if start < 0 or stop < start:
+            raise ValueError("RegistryRows takes a non-negative slice")
+        before, offset, spanned = 0, 0, list[int]()
+        for district_id, n in self.counts():
+            if before + n <= start:
+                before += n
+                continue
+            if not spanned:
+                offset = start - before
+            spanned.append(district_id)
+            before += n
+            if before >= stop:
+                break
+        if not spanned or stop == start:
+            return []
+        rows = buildings_filtered(self.filters).filter(district_id__in=spanned)
+        return list(rows[offset : offset + stop - start])
 
 
 def buildings_in_scope_of(user: Any) -> QuerySet[Building]:

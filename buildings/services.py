@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person, User
+from accounts.permissions import roles_changed
 from buildings.classification import building_reclassify, reclassify_all
 from buildings.integrity import apartments_count_of_rows, living_area_of_rows
 from buildings.models import (
@@ -263,6 +264,12 @@ def ownership_replace(
     if problem:
         raise ValidationError({"since": problem})
     current = rows.filter(until__isnull=True)
+    # the roles of the owners leaving and arriving (the rows are written in bulk)
+    roles_changed(
+        Person.objects.filter(
+            Q(pk__in=persons) | Q(pk__in=current.values("person_id"))
+        ).values_list("user_id", flat=True)
+    )
     current.filter(since=since).delete()  # replaced on the same day: not history
     current.update(until=since - dt.timedelta(days=1))
     new_rows = []

@@ -153,7 +153,7 @@ def building_list(request: HttpRequest) -> HttpResponse:
     """The public registry, filtered and searched (``q``: address or cadastral number)."""
     filters, choices, notices = _registry_form(request)
     refused = "q" in filters.errors
-    qs = selectors.buildings_filtered(filters) if not refused else Building.objects.none()
+    qs = selectors.registry_rows(filters) if not refused else Building.objects.none()
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     selected = _selected(filters, choices)
     context = {

@@ -166,6 +166,9 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+    # A signed-in request reads its session from Redis, not from the database; sessions
+    # are still written to the database, so a flushed or restarted Redis logs no one out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -366,6 +369,9 @@ MFA_ADAPTER = "accounts.security.adapter.MfaAdapter"
 # cost a SELECT and an UPDATE on every page (issue 16), so it is off.
 USERSESSIONS_TRACK_ACTIVITY = False
 OFFICIAL_SESSION_IDLE_SECONDS = env_int("OFFICIAL_SESSION_IDLE_SECONDS", 1800)
+# How long a login's roles stay in the shared cache (accounts.permissions.roles_of; every
+# change to the rows they come from voids the entry at once). 0: read them on each request.
+ROLES_CACHE_SECONDS = env_int("ROLES_CACHE_SECONDS", 300)
 # --- end MFA and sessions
 
 # Telegram (accounts.telegram): the project's bot, for notifications.

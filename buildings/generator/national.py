@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 
+from accounts.permissions import roles_changed
 from buildings.classification import reclassify_all
 from buildings.generator.assessments import write_assessments, write_consumption
 from buildings.generator.companies import write_companies
@@ -84,7 +85,8 @@ def generate(
         analyze(LOADED_TABLES)
         reset_sequences([*REGISTRY_TABLES, "accounts_person", "organizations_managementcompany"])
         say("classifying")
-        counts.classes = reclassify_all()
+        counts.classes = reclassify_all()  # renews the registry's cached counts
+        roles_changed()  # people and owners written in bulk
     return counts, time.perf_counter() - started
 
 

@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Person
+from accounts.permissions import roles_changed
 from buildings.classification import reclassify_all
 from buildings.models import (
     BUILDING_FACT_FIELDS,
     ELEMENTS,
+    REGISTRY_STAMP,
     Apartment,
     Building,
     ConditionAssessment,
@@ -27,6 +29,7 @@ from buildings.models import (
 )
 from buildings.services import building_totals_refresh, ownership_replace
 from buildings.turarjoy.parse import ImportReport, Parsed, Progress, parse_lines
+from core.stamps import stamps_renew
 
 # An apartment, the owners the file lists for it, and the day they own it from.
 OwnersIn = tuple[Apartment, list[tuple[str, str, Fraction]], dt.date]
@@ -57,6 +60,9 @@ def turar_joy_import(
     try:
         with transaction.atomic():
             _write(parsed, report, progress)
+            # written in bulk, past the receivers: every login's roles, the registry's counts
+            roles_changed()
+            stamps_renew([REGISTRY_STAMP])
     except Refused as exc:
         return ImportReport(errors=exc.errors)
     return report

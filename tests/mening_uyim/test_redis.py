@@ -38,3 +38,23 @@ def test_login_rate_limit_counts_live_in_redis(client: Client, owner) -> None:
     assert any(
         b"rl:" in key or b"ratelimit" in key or b"allauth" in key for key in raw.scan_iter("mu:*")
     )
+
+
+def test_a_signed_in_request_reads_its_session_from_redis_and_survives_a_flush(
+    client: Client, owner
+) -> None:
+    """cached_db: the session comes from Redis (no session query); a flushed Redis logs no
+    one out, since the database keeps every session."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    client.force_login(owner)
+    client.get("/")  # warms the session and the roles
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code == 200
+    assert not any("django_session" in q["sql"] for q in ctx.captured_queries)
+    cache.clear()
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.context["user"].pk == owner.pk
