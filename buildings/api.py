@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -88,6 +89,16 @@ class BuildingList(generics.ListAPIView[Building]):
         if mismatch:
             raise serializers.ValidationError({"district": [mismatch]})
         return selectors.registry_rows(filters)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The same page for every caller: cached per address (host, path, query) and
+        language (selectors.registry_cached). A refused filter raises before anything is
+        stored."""
+        key = f"{get_language()}|{request.build_absolute_uri()}"
+        data = selectors.registry_cached(
+            "api", key, lambda: super(BuildingList, self).list(request, *args, **kwargs).data
+        )
+        return Response(data)
 
 
 class BuildingDetail(generics.RetrieveAPIView[Building]):

@@ -1,6 +1,8 @@
-"""The registry's cached counts per district and class (buildings.selectors.RegistryRows)
-follow the buildings: a building saved or deleted one by one renews their stamp. The
-bulk writers (the Turar-Joy import, the reclassification) renew it themselves."""
+"""What is cached of the public registry (buildings.selectors: the counts per district and
+class, the list's and the API's pages) follows its rows: a building, a district, a region
+or a management company (whose name the registry shows) saved or deleted one by one renews
+REGISTRY_STAMP. The bulk writers (buildings.services, the Turar-Joy import, the
+reclassification, the generator, the demo) renew it themselves."""
 
 from __future__ import annotations
 
@@ -16,5 +18,13 @@ def _registry_changed(sender: Any, **kwargs: Any) -> None:
     stamps_renew([REGISTRY_STAMP])
 
 
-post_save.connect(_registry_changed, sender=Building, dispatch_uid="registry-counts-save")
-post_delete.connect(_registry_changed, sender=Building, dispatch_uid="registry-counts-delete")
+for _signal in (post_save, post_delete):
+    for _model in (Building, "territory.District", "territory.Region"):
+        _signal.connect(
+            _registry_changed, sender=_model, dispatch_uid=f"registry-{_model}-{_signal}"
+        )
+    _signal.connect(
+        _registry_changed,
+        sender="organizations.ManagementCompany",
+        dispatch_uid=f"registry-mc-{_signal}",
+    )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Value
@@ -31,6 +32,8 @@ from buildings.models import (
 from buildings.policies import assessment_scope_q, oversight_q, private_visible
 from core.stamps import stamps_read
 from territory.models import District, Region
+
+T = TypeVar("T")
 
 PUBLIC_BUILDING_FIELDS = (
     "id",
@@ -100,6 +103,30 @@ def buildings_filtered(filters: RegistryFilter) -> QuerySet[Building]:
 
 
 REGISTRY_ORDER = ("region__name", "district__name", "address", "id")
+# how long a page of the public registry stays cached (a search's too: the keys are many)
+PAGE_SECONDS = 600
+
+
+def registry_cached(kind: str, request_key: str, build: Callable[[], T]) -> T:
+    """A page of the public registry (``kind``: the list's rows, the API's page) for one
+    request key (its query string, language, host), from the shared cache while the
+    registry's stamp holds; built and stored otherwise.
+
+    What the public registry shows (a building's public columns, its district, region,
+    class and manager's name) is renewed under REGISTRY_STAMP by every writer of those
+    rows (buildings.receivers, the bulk writers of buildings.services, the import, the
+    reclassification, the generator and the demo), so a cached page never outlives a
+    change; PAGE_SECONDS only bounds the memory that many different searches take."""
+    (stamp,) = stamps_read([REGISTRY_STAMP])
+    digest = hashlib.sha256(request_key.encode()).hexdigest()[:32]
+    key = f"registry-page:{kind}:{stamp}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, PAGE_SECONDS)
+    return found
+
+
 COUNTS_SECONDS = 24 * 3600
 
 

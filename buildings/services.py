@@ -23,6 +23,7 @@ from buildings.integrity import apartments_count_of_rows, living_area_of_rows
 from buildings.models import (
     BUILDING_FACT_FIELDS,
     ELEMENTS,
+    REGISTRY_STAMP,
     Apartment,
     Building,
     ClassificationPolicy,
@@ -30,6 +31,7 @@ from buildings.models import (
     ManagementMethod,
     Ownership,
 )
+from core.stamps import stamps_renew
 from territory.models import District, Region
 
 MSG_NO_PASSPORT = _("The building has no cadastral passport in Turar-Joy.")
@@ -317,6 +319,7 @@ def building_totals_refresh(*, building_ids: Iterable[int]) -> int:
             apartments_count=apartments_count_of_rows(),
             living_area_m2=Coalesce(living_area_of_rows(), F("living_area_m2")),
         )
+    stamps_renew([REGISTRY_STAMP])  # the public registry shows both figures
     return updated
 
 
@@ -477,6 +480,7 @@ def building_update(
 def buildings_manager_assign(*, building_ids: list[int], company_id: int) -> int:
     """The management company elected (or appointed) for these buildings manages them: one
     set-based UPDATE. Called by the lots app when a lot's manager changes."""
+    stamps_renew([REGISTRY_STAMP])  # the public registry shows the manager
     return Building.objects.filter(pk__in=building_ids).update(
         manager_id=company_id, management_method=ManagementMethod.MC, manager_name=""
     )

@@ -13,7 +13,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.formats import get_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -153,23 +156,32 @@ def building_list(request: HttpRequest) -> HttpResponse:
     """The public registry, filtered and searched (``q``: address or cadastral number)."""
     filters, choices, notices = _registry_form(request)
     refused = "q" in filters.errors
-    qs = selectors.registry_rows(filters) if not refused else Building.objects.none()
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     selected = _selected(filters, choices)
+    query = urlencode({k: v for k, v in selected.items() if v}) + "&"
+
+    def rows() -> str:
+        qs = selectors.registry_rows(filters) if not refused else Building.objects.none()
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        return render_to_string(
+            "buildings/_building_rows.html", {"page": page, "notices": notices, "query": query}
+        )
+
+    # the rows are the same for every visitor: cached per query string and language
+    key = f"{get_language()}?{urlencode(sorted(request.GET.lists()), doseq=True)}"
+    rows_html = mark_safe(selectors.registry_cached("rows", key, rows))  # noqa: S308  # nosec B308 B703 # our own template's output
+    status = 400 if refused else 200
+    if request.headers.get("HX-Request") == "true":  # htmx swaps only the rows
+        return HttpResponse(rows_html, status=status)
     context = {
-        "page": page,
+        "rows_html": rows_html,
         "regions": choices.regions,
         "districts": choices.districts,
         "region_chosen": choices.region is not None,
         "selected": selected,
-        "query": urlencode({k: v for k, v in selected.items() if v}) + "&",
         "classes": Classification.choices,
-        "notices": notices,
         "q_max": Q_MAX,
     }
-    partial = request.headers.get("HX-Request") == "true"  # htmx swaps only the rows
-    template = "buildings/_building_rows.html" if partial else "buildings/building_list.html"
-    return render(request, template, context, status=400 if refused else 200)
+    return render(request, "buildings/building_list.html", context, status=status)
 
 
 @require_GET

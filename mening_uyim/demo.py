@@ -297,8 +297,9 @@ def demo_building_record(cadastral_number: str) -> dict[str, Any]:
 def _demo_buildings_ensure(mc: ManagementCompany) -> None:
     """Buildings A and B (Yunusobod, managed by the demo MC) and C (Samarkand), via the
     Turar-Joy importer itself: idempotent by construction."""
-    from buildings.models import Building, ManagementMethod
+    from buildings.models import REGISTRY_STAMP, Building, ManagementMethod
     from buildings.turarjoy import turar_joy_import
+    from core.stamps import stamps_renew
 
     report = turar_joy_import(lines=[json.dumps(r) for r in _demo_records()])
     if not report.ok:
@@ -309,6 +310,7 @@ def _demo_buildings_ensure(mc: ManagementCompany) -> None:
     Building.objects.filter(cadastral_number__in=[DEMO_A, DEMO_B, DEMO_C]).update(
         commissioned_at=dt.datetime(1984, 12, 1, tzinfo=dt.UTC)
     )
+    stamps_renew([REGISTRY_STAMP])  # written past the receivers
 
 
 @dataclass

@@ -118,3 +118,76 @@ def test_a_page_past_the_end_is_empty_and_a_bad_slice_refused(spread) -> None:
         rows[len(spread)]
     with pytest.raises(TypeError):
         rows[::2]
+
+
+# --- the cached pages of the public registry (buildings.selectors.registry_cached) ---------
+
+
+def _list(client, **params) -> str:
+    response = client.get("/registry/buildings/", params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _api(client, **params) -> dict:
+    response = client.get("/api/v1/buildings/", params)
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_a_cached_page_reads_no_rows(client, spread) -> None:
+    def rows(page: str) -> str:
+        return _list(client, page=page).split('<div id="rows"', 1)[1]
+
+    first = rows("1")
+    with CaptureQueriesContext(connection) as ctx:
+        assert rows("1") == first
+    assert not any('FROM "buildings_building"' in q["sql"] for q in ctx.captured_queries)
+    _api(client)
+    with CaptureQueriesContext(connection) as ctx:
+        _api(client)
+    assert len(ctx.captured_queries) == 0
+
+
+def test_every_writer_of_what_the_registry_shows_renews_its_pages(client, spread) -> None:
+    from buildings.services import building_totals_refresh, buildings_manager_assign
+    from organizations.models import ManagementCompany
+    from tests.factories import ManagementCompanyFactory
+
+    one = spread[0]
+    _list(client)
+    _api(client, district=str(one.district_id))
+    one.address = "Yangi ko'cha 1"
+    one.save()  # one by one
+    assert "Yangi ko&#x27;cha 1" in _list(client)
+    Building.objects.filter(pk=one.pk).update(apartments_count=999)  # past every receiver
+    building_totals_refresh(building_ids=[one.pk])  # the rows say 1
+    row = next(
+        b for b in _api(client, district=str(one.district_id))["results"] if b["id"] == one.pk
+    )
+    assert row["apartments_count"] == 1
+    mc: ManagementCompany = ManagementCompanyFactory()
+    buildings_manager_assign(building_ids=[one.pk], company_id=mc.pk)
+    row = next(
+        b for b in _api(client, district=str(one.district_id))["results"] if b["id"] == one.pk
+    )
+    assert row["manager"] == mc.name
+    mc.name = "Boshqa Servis MChJ"
+    mc.save()
+    row = next(
+        b for b in _api(client, district=str(one.district_id))["results"] if b["id"] == one.pk
+    )
+    assert row["manager"] == "Boshqa Servis MChJ"
+    district = one.district
+    district.name = "Yangi tuman"
+    district.save()
+    assert "Yangi tuman" in _list(client, district=str(district.pk))
+
+
+def test_a_page_is_cached_per_language_and_per_query(client, spread) -> None:
+    uz = _list(client)
+    client.cookies["django_language"] = "ru"
+    ru = _list(client)
+    assert uz != ru
+    region = spread[0].region
+    assert _list(client, region=region.code) != ru
