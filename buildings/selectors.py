@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar, overload
 
-from django.core.cache import cache
 from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Replace, Upper
@@ -30,7 +28,7 @@ from buildings.models import (
     Ownership,
 )
 from buildings.policies import assessment_scope_q, oversight_q, private_visible
-from core.stamps import stamps_read
+from core.stamps import cached_under
 from territory.models import District, Region
 
 T = TypeVar("T")
@@ -117,14 +115,7 @@ def registry_cached(kind: str, request_key: str, build: Callable[[], T]) -> T:
     rows (buildings.receivers, the bulk writers of buildings.services, the import, the
     reclassification, the generator and the demo), so a cached page never outlives a
     change; PAGE_SECONDS only bounds the memory that many different searches take."""
-    (stamp,) = stamps_read([REGISTRY_STAMP])
-    digest = hashlib.sha256(request_key.encode()).hexdigest()[:32]
-    key = f"registry-page:{kind}:{stamp}:{digest}"
-    found = cache.get(key)
-    if found is None:
-        found = build()
-        cache.set(key, found, PAGE_SECONDS)
-    return found
+    return cached_under([REGISTRY_STAMP], f"registry:{kind}:{request_key}", build, PAGE_SECONDS)
 
 
 COUNTS_SECONDS = 24 * 3600
@@ -158,28 +149,23 @@ class RegistryRows:
         self.filters = filters
         self._counts: list[tuple[int, int]] | None = None
 
-    def _key(self, stamp: str) -> str:
-        f = self.filters
-        return f"registry-counts:{stamp}:{f.region_code}:{f.region_id}:{f.district_id}:{f.klass}"
+    def _read(self) -> list[tuple[int, int]]:
+        rows = dict(
+            buildings_filtered(self.filters)
+            .order_by()
+            .values("district_id")
+            .annotate(n=Count("id"))
+            .values_list("district_id", "n")
+        )
+        order = District.objects.filter(pk__in=rows).order_by("region__name", "name")
+        return [(pk, rows[pk]) for pk in order.values_list("pk", flat=True)]
 
     def counts(self) -> list[tuple[int, int]]:
         """(district id, buildings) in the registry's order, districts without any left out."""
         if self._counts is None:
-            (stamp,) = stamps_read([REGISTRY_STAMP])
-            key = self._key(stamp)
-            counts = cache.get(key)
-            if counts is None:
-                rows = dict(
-                    buildings_filtered(self.filters)
-                    .order_by()
-                    .values("district_id")
-                    .annotate(n=Count("id"))
-                    .values_list("district_id", "n")
-                )
-                order = District.objects.filter(pk__in=rows).order_by("region__name", "name")
-                counts = [(pk, rows[pk]) for pk in order.values_list("pk", flat=True)]
-                cache.set(key, counts, COUNTS_SECONDS)
-            self._counts = counts
+            f = self.filters
+            key = f"registry:counts:{f.region_code}:{f.region_id}:{f.district_id}:{f.klass}"
+            self._counts = cached_under([REGISTRY_STAMP], key, self._read, COUNTS_SECONDS)
         return self._counts
 
     def count(self) -> int:

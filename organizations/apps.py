@@ -9,3 +9,7 @@ class OrganizationsConfig(AppConfig):
 
     name = "organizations"
     verbose_name = _("Management companies")
+
+    def ready(self) -> None:
+        # the public register's cached pages follow its rows
+        from organizations import receivers  # noqa: F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,16 +11,23 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from accounts.permissions import roles_of
+from core.stamps import cached_under
 from organizations.eligibility import requirements_of
 from organizations.forms import ApplicationForm
 from organizations.policies import staff_manageable
+from organizations.receivers import REGISTER_STAMP
 from organizations.selectors import organization_staff_for_user, public_register
 from organizations.services import RegisterError, mc_apply
+
+REGISTER_SECONDS = 600  # bounds the memory of searches; a change renews the stamp
 
 
 @login_required
@@ -57,11 +65,22 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
+    """The public register. Its table is the same for every visitor: cached per query
+    string and language under REGISTER_STAMP (organizations.receivers)."""
     query = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "")
-    page = Paginator(public_register(query=query, status=status), 50).get_page(
-        request.GET.get("page")
-    )
+
+    def table() -> str:
+        page = Paginator(public_register(query=query, status=status), 50).get_page(
+            request.GET.get("page")
+        )
+        context = {"page": page, "q": query, "status": status}
+        return render_to_string("organizations/_register_table.html", context)
+
+    key = f"register:{get_language()}?{urlencode(sorted(request.GET.lists()), doseq=True)}"
+    html = cached_under([REGISTER_STAMP], key, table, REGISTER_SECONDS)
     return render(
-        request, "organizations/register.html", {"page": page, "q": query, "status": status}
+        request,
+        "organizations/register.html",
+        {"table": mark_safe(html), "q": query, "status": status},  # noqa: S308  # nosec B308 B703 # our own template's output
     )
