@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q
 
 from accounts.models import MC_ROLES, Membership, Person, Role
-from core.stamps import stamps_read, stamps_renew
+from core.stamps import cached_under, stamps_renew
 
 _CACHE_ATTR = "_mening_uyim_roles"
 # The shared cache of roles (``roles_of``): a stamp for everyone, one per login
-# (core.stamps), and the entry of each login, which names the two stamps it was read under.
+# (core.stamps), and the entry of each login, valid under those two.
 _EVERYONE = "roles"
 _STAMP = "roles:{}"
 _ENTRY = "roles-of:{}"
@@ -104,14 +103,12 @@ def roles_of(user: Any) -> UserRoles:
     if seconds <= 0:
         roles = _roles_read(user)
     else:
-        stamps = stamps_read([_EVERYONE, _STAMP.format(user.pk)])
-        entry_key = _ENTRY.format(user.pk)
-        entry = cache.get(entry_key)
-        if isinstance(entry, tuple) and entry[0] == stamps:
-            roles = entry[1]
-        else:
-            roles = _roles_read(user)
-            cache.set(entry_key, (stamps, roles), seconds)
+        roles = cached_under(
+            [_EVERYONE, _STAMP.format(user.pk)],
+            _ENTRY.format(user.pk),
+            lambda: _roles_read(user),
+            seconds,
+        )
         if roles.superuser != user.is_superuser:
             roles = dataclasses.replace(roles, superuser=user.is_superuser)
     setattr(user, _CACHE_ATTR, roles)

@@ -118,7 +118,7 @@ def registry_cached(kind: str, request_key: str, build: Callable[[], T]) -> T:
     return cached_under([REGISTRY_STAMP], f"registry:{kind}:{request_key}", build, PAGE_SECONDS)
 
 
-COUNTS_SECONDS = 24 * 3600
+COUNTS_SECONDS = 600
 
 
 def registry_rows(filters: RegistryFilter) -> QuerySet[Building] | RegistryRows:

@@ -6,11 +6,18 @@ renews its stamps (``stamps_renew``): at once, and again when the writing transa
 commits. The stamps are read before the rows, so a figure computed from rows a
 transaction was about to change never outlives that transaction's commit. A stamp the
 cache has lost is a new stamp, so an evicted stamp cannot make an old figure valid again.
+
+An unreachable cache is not an error of the page: a figure is then read from its rows
+(``stamps_read`` gives stamps no entry holds, ``cached_under`` stores nothing), and a
+renewal that cannot reach the cache is logged. An entry written before such an outage
+may then outlive a change made during it, until it expires: that is why every cached
+figure has an expiry of minutes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -18,6 +25,7 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import transaction
 
+logger = logging.getLogger(__name__)
 PREFIX = "stamp:"
 T = TypeVar("T")
 
@@ -30,15 +38,19 @@ def stamps_read(names: Iterable[str]) -> tuple[str, ...]:
     """The current stamps of ``names`` (in their order), one cache round trip when all
     are set."""
     keys = [PREFIX + name for name in names]
-    found = cache.get_many(keys)
-    stamps = []
-    for key in keys:
-        stamp = found.get(key)
-        if not stamp:
-            stamp = _new()
-            if not cache.add(key, stamp, None):  # another request set one first
-                stamp = cache.get(key) or stamp
-        stamps.append(stamp)
+    try:
+        found = cache.get_many(keys)
+        stamps = []
+        for key in keys:
+            stamp = found.get(key)
+            if not stamp:
+                stamp = _new()
+                if not cache.add(key, stamp, None):  # another request set one first
+                    stamp = cache.get(key) or stamp
+            stamps.append(stamp)
+    except Exception:  # the cache is unreachable: stamps that no entry holds
+        logger.warning("stamps: the cache is unreachable; reading from the rows", exc_info=True)
+        return tuple(_new() for _ in keys)
     return tuple(stamps)
 
 
@@ -49,7 +61,10 @@ def stamps_renew(names: Iterable[str]) -> None:
         return
 
     def renew() -> None:
-        cache.set_many({key: _new() for key in keys}, None)
+        try:
+            cache.set_many({key: _new() for key in keys}, None)
+        except Exception:  # an outage: the entries expire by themselves (module docstring)
+            logger.error("stamps: could not renew %s", ", ".join(keys), exc_info=True)
 
     renew()
     transaction.on_commit(renew)
@@ -63,8 +78,14 @@ def cached_under(names: Iterable[str], key: str, build: Callable[[], T], seconds
     stamps = stamps_read(names)
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     entry = f"cached:{':'.join(stamps)}:{digest}"
-    found = cache.get(entry)
+    try:
+        found = cache.get(entry)
+    except Exception:  # unreachable (logged by stamps_read): from the rows
+        return build()
     if found is None:
         found = build()
-        cache.set(entry, found, seconds)
+        try:
+            cache.set(entry, found, seconds)
+        except Exception:
+            logger.warning("stamps: could not store %s", entry, exc_info=True)
     return found
