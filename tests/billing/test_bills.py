@@ -24,6 +24,7 @@ from buildings.models import Apartment, Building
 from core.money import format_som
 from mening_uyim.demo import DEMO_A, Cast
 from tests.billing.conftest import Estate, pay, tariff
+from tests.queries import session_queries
 
 pytestmark = pytest.mark.django_db
 NOV, DEC = dt.date(2026, 11, 1), dt.date(2026, 12, 1)
@@ -98,7 +99,7 @@ def test_the_bill_page_takes_the_same_queries_however_many_months(
         period = dt.date(period.year - (period.month == 1), (period.month - 2) % 12 + 1, 1)
     client.force_login(cast.users["owner"])
     url = f"/billing/apartments/{estate.flats[0].pk}/"
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8 + session_queries()):  # tests/queries.py
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["statement"].months) == months
@@ -108,7 +109,7 @@ def test_my_bills_lists_each_apartment_with_its_balance(
     client: Client, cast: Cast, billed: Estate, django_assert_num_queries: Any
 ) -> None:
     client.force_login(cast.users["owner"])
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4 + session_queries()):  # tests/queries.py
         response = client.get("/billing/")
     balances = {a.pk: a.balance_tiyin for a in response.context["apartments"]}
     assert balances[billed.flats[0].pk] == 8_665_000
