@@ -16,7 +16,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -33,6 +32,7 @@ from buildings.filters import (
 )
 from buildings.models import ELEMENT_LABELS, ELEMENTS, STRUCTURAL, Building, Classification
 from buildings.selectors import RegistryChoices
+from core.stamps import page_key
 
 
 @login_required
@@ -167,8 +167,7 @@ def building_list(request: HttpRequest) -> HttpResponse:
         )
 
     # the rows are the same for every visitor: cached per query string and language
-    key = f"{get_language()}?{urlencode(sorted(request.GET.lists()), doseq=True)}"
-    rows_html = mark_safe(selectors.registry_cached("rows", key, rows))  # noqa: S308  # nosec B308 B703 # our own template's output
+    rows_html = mark_safe(selectors.registry_cached("rows", page_key(request), rows))  # noqa: S308  # nosec B308 B703 # our own template's output
     status = 400 if refused else 200
     if request.headers.get("HX-Request") == "true":  # htmx swaps only the rows
         return HttpResponse(rows_html, status=status)

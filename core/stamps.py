@@ -20,7 +20,8 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import transaction
@@ -89,3 +90,11 @@ def cached_under(names: Iterable[str], key: str, build: Callable[[], T], seconds
         except Exception:
             logger.warning("stamps: could not store %s", entry, exc_info=True)
     return found
+
+
+def page_key(request: Any) -> str:
+    """What a public page's cached part depends on in its request: the language and every
+    query parameter, in a fixed order."""
+    from django.utils.translation import get_language
+
+    return f"{get_language()}?{urlencode(sorted(request.GET.lists()), doseq=True)}"

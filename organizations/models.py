@@ -18,6 +18,11 @@ MSG_TIN = _("A TIN (STIR) is exactly 9 digits.")
 validate_tin = RegexValidator(r"^[0-9]{9}$", MSG_TIN, code="tin")
 
 
+# The stamp (core.stamps) of the public register's cached table (organizations.views):
+# renewed by organizations.receivers and by the writers in bulk of companies (the generator).
+REGISTER_STAMP = "register"
+
+
 class RegisterStatus(models.TextChoices):
     APPLIED = "applied", _("applied")
     REGISTERED = "registered", _("registered")

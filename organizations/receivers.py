@@ -11,9 +11,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 
 from core.stamps import stamps_renew
-from organizations.models import ManagementCompany, Removal, Scorecard
-
-REGISTER_STAMP = "register"
+from organizations.models import REGISTER_STAMP, ManagementCompany, Removal, Scorecard
 
 
 def _register_changed(sender: Any, **kwargs: Any) -> None:

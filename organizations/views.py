@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import cast
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,17 +12,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from accounts.permissions import roles_of
-from core.stamps import cached_under
+from core.stamps import cached_under, page_key
 from organizations.eligibility import requirements_of
 from organizations.forms import ApplicationForm
+from organizations.models import REGISTER_STAMP
 from organizations.policies import staff_manageable
-from organizations.receivers import REGISTER_STAMP
 from organizations.selectors import organization_staff_for_user, public_register
 from organizations.services import RegisterError, mc_apply
 
@@ -77,8 +75,7 @@ def register(request: HttpRequest) -> HttpResponse:
         context = {"page": page, "q": query, "status": status}
         return render_to_string("organizations/_register_table.html", context)
 
-    key = f"register:{get_language()}?{urlencode(sorted(request.GET.lists()), doseq=True)}"
-    html = cached_under([REGISTER_STAMP], key, table, REGISTER_SECONDS)
+    html = cached_under([REGISTER_STAMP], f"register:{page_key(request)}", table, REGISTER_SECONDS)
     return render(
         request,
         "organizations/register.html",

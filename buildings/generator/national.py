@@ -31,6 +31,8 @@ from buildings.generator.postgres import (
 )
 from buildings.generator.wipe import REGISTRY_TABLES, registry_has_money, registry_wipe
 from buildings.models import Building
+from core.stamps import stamps_renew
+from organizations.models import REGISTER_STAMP
 from territory.models import District, Region
 from territory.reference import regions_ensure, regions_reference
 
@@ -87,6 +89,7 @@ def generate(
         say("classifying")
         counts.classes = reclassify_all()  # renews the registry's cached counts
         roles_changed()  # people and owners written in bulk
+        stamps_renew([REGISTER_STAMP])  # companies written in bulk: the public register
     return counts, time.perf_counter() - started
 
 
