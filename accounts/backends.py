@@ -1,12 +1,30 @@
-"""Model permissions derived from roles, so that no group has to be kept in sync."""
+"""The sign-in backends: Django's and allauth's, whose login of a session is read from the
+shared cache with its roles (accounts.permissions.login_cached); and model permissions
+derived from roles, so that no group has to be kept in sync."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 
-from accounts.permissions import INSPECTOR_MODEL_PERMISSIONS, roles_of
+from accounts.permissions import INSPECTOR_MODEL_PERMISSIONS, login_cached, roles_of
+
+
+class ModelBackend(DjangoModelBackend):
+    """Django's username (e-mail) and password backend; a session's login from the cache."""
+
+    def get_user(self, user_id: Any) -> Any:
+        return login_cached(user_id, super().get_user)
+
+
+class AuthenticationBackend(AllauthBackend):
+    """allauth's backend (e-mail or phone and password); a session's login from the cache."""
+
+    def get_user(self, user_id: Any) -> Any:
+        return login_cached(user_id, super().get_user)
 
 
 class RolePermissionBackend(BaseBackend):

@@ -8,7 +8,7 @@ it (ARCHITECTURE.md "Inside an app").
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,6 +171,37 @@ def roles_changed(user_ids: Iterable[int | None] | None = None) -> None:
         stamps_renew([_EVERYONE])
     else:
         stamps_renew(_STAMP.format(pk) for pk in user_ids if pk is not None)
+
+
+_LOGIN_ENTRY = "login-of:{}"
+
+
+def login_cached(user_id: Any, read: Callable[[Any], Any]) -> Any:
+    """The login ``user_id`` names with its roles, as ``read`` (an authentication backend's
+    ``get_user``) gives it: from the shared cache under the same stamps as the roles, so a
+    signed-in request reads no row for its login.
+
+    The login's own saves and deletes renew its stamp (accounts.receivers), and so does
+    every change of its roles: a new password (the session's hash is checked against the
+    cached login's, so the other sessions end at once), a deactivation, a new e-mail. A
+    login that does not exist or may not sign in is never cached. With
+    ``ROLES_CACHE_SECONDS`` 0 the login is read from its row on each request.
+    """
+    seconds = settings.ROLES_CACHE_SECONDS
+    if seconds <= 0:
+        return read(user_id)
+
+    def build() -> Any:
+        user = read(user_id)
+        if user is not None:
+            roles_of(user)  # the roles travel with the login (an attribute of it)
+        return user
+
+    try:
+        pk = int(user_id)
+    except (TypeError, ValueError):
+        return read(user_id)
+    return cached_under([_EVERYONE, _STAMP.format(pk)], _LOGIN_ENTRY.format(pk), build, seconds)
 
 
 def forget_roles(user: Any) -> None:

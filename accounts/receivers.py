@@ -12,12 +12,16 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
-from accounts.models import Membership, Person
+from accounts.models import Membership, Person, User
 from accounts.permissions import roles_changed
 
 
 def _login_of_row(sender: Any, instance: Any, **kwargs: Any) -> None:
     roles_changed([instance.user_id])
+
+
+def _login(sender: Any, instance: Any, **kwargs: Any) -> None:
+    roles_changed([instance.pk])  # the cached login itself (accounts.permissions.login_cached)
 
 
 def _login_of_owner(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -31,6 +35,7 @@ def _everyone(sender: Any, instance: Any, **kwargs: Any) -> None:
 for _signal in (post_save, post_delete):
     _signal.connect(_login_of_row, sender=Membership, dispatch_uid=f"roles-m-{_signal}")
     _signal.connect(_login_of_row, sender=Person, dispatch_uid=f"roles-p-{_signal}")
+    _signal.connect(_login, sender=User, dispatch_uid=f"roles-u-{_signal}")
     # the models of the apps above, by name (accounts imports none of them)
     _signal.connect(
         _login_of_owner, sender="buildings.Ownership", dispatch_uid=f"roles-o-{_signal}"

@@ -88,6 +88,13 @@ def setup(scale: float, seed: int, say: Say) -> dict[str, Any]:
     national = ensure_national(scale, seed)
     say("loading the demo on the registry (seed_demo; idempotent)")
     call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # fresh statistics for what the demo wrote: autovacuum is off on this machine, and
+        # a plan made on none can be a hundred times slower than production's
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     from django.conf import settings
 
     cast = personas_ensure(password=settings.DEMO_PASSWORD)

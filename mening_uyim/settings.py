@@ -144,6 +144,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
+        "DATABASE_JIT", False
+    ):
+        # PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost: tens
+        # to hundreds of milliseconds spent before a page's query of a few milliseconds runs
+        # (the council's lots, 8 rows, took 415 ms at national scale). A web request's
+        # queries are short; JIT pays only on long analytic scans, which the bulk jobs do
+        # as set-based SQL without it. DATABASE_JIT=1 turns it back on.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     prepared = env_bool("DATABASE_PREPARED_STATEMENTS", True)
     if prepared and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # psycopg binds the parameters on the server and prepares a statement once it has
@@ -160,7 +169,7 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",  # one client per pool, reused
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mu",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -260,8 +269,9 @@ DJANGO_CELERY_BEAT_TZ_AWARE = True
 # --- auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, reading a session's login from the shared cache
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
     "accounts.backends.RolePermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -150,3 +150,61 @@ def test_the_superuser_flag_comes_from_the_login(cast: Cast) -> None:
     again = User.objects.get(pk=owner.pk)
     again.is_superuser = True
     assert roles_of(again).superuser
+
+
+# --- a session's login, cached with its roles (accounts.permissions.login_cached) -------
+
+
+def _login_queries(client, path: str = "/registry/my-apartments/"):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    return response, [q["sql"] for q in ctx.captured_queries if "accounts_user" in q["sql"]]
+
+
+def test_a_signed_in_request_reads_its_login_from_the_cache(cast: Cast, client) -> None:
+    client.force_login(cast.users["owner"])
+    client.get("/registry/my-apartments/")  # warm
+    response, reads = _login_queries(client)
+    assert response.status_code == 200
+    assert response.wsgi_request.user.pk == cast.users["owner"].pk
+    assert reads == []
+
+
+def test_without_the_cache_each_request_reads_its_login(cast: Cast, client, settings) -> None:
+    settings.ROLES_CACHE_SECONDS = 0
+    client.force_login(cast.users["owner"])
+    client.get("/registry/my-apartments/")
+    response, reads = _login_queries(client)
+    assert response.status_code == 200
+    assert len(reads) == 1
+
+
+def _new_password(row: User) -> None:
+    row.set_password("a-new-password-2026!")
+    row.save()
+
+
+def _deactivated(row: User) -> None:
+    row.is_active = False
+    row.save(update_fields=["is_active"])
+
+
+@pytest.mark.parametrize("change", [_new_password, _deactivated], ids=["password", "inactive"])
+def test_a_changed_login_is_signed_out_at_its_next_request(cast: Cast, client, change) -> None:
+    """A new password ends the other sessions at once; so does a deactivation."""
+    owner = cast.users["owner"]
+    client.force_login(owner)
+    assert client.get("/registry/my-apartments/").status_code == 200  # cached now
+    change(User.objects.get(pk=owner.pk))
+    response = client.get("/registry/my-apartments/")
+    assert response.status_code == 302
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_the_cached_login_carries_roles_that_follow_their_rows(cast: Cast, client) -> None:
+    owner = cast.users["owner"]
+    client.force_login(owner)
+    client.get("/")
+    membership_grant(user=owner, role=Role.COUNCIL_MEMBER, district_id=cast.district.pk)
+    response = client.get("/")
+    assert roles_of(response.wsgi_request.user).council_district_id == cast.district.pk

@@ -58,3 +58,14 @@ def test_a_signed_in_request_reads_its_session_from_redis_and_survives_a_flush(
     response = client.get("/")
     assert response.status_code == 200
     assert response.context["user"].pk == owner.pk
+
+
+def test_the_cache_reuses_one_redis_client_per_pool() -> None:
+    """core.cache: Django's backend built a client per call; ours keeps one per pool."""
+    assert settings.CACHES["default"]["BACKEND"] == "core.cache.RedisCache"
+    backend = cache._cache  # type: ignore[attr-defined]  # this thread's client
+    first = backend.get_client("a")
+    assert backend.get_client("b", write=True) is first
+    cache.set_many({"mu-reuse-1": 1, "mu-reuse-2": "ikki"}, 30)
+    assert cache.get_many(["mu-reuse-1", "mu-reuse-2"]) == {"mu-reuse-1": 1, "mu-reuse-2": "ikki"}
+    assert backend.get_client() is first

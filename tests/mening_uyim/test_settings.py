@@ -109,11 +109,35 @@ def _database_options(env: dict[str, str]) -> dict[str, object]:
 def test_postgres_statements_are_bound_on_the_server_and_prepared_unless_turned_off() -> None:
     url = "postgres://mu:secret@db:5432/mening_uyim?sslmode=require"
     options = _database_options({"DATABASE_URL": url})
-    assert options == {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 5}
+    jit = {"options": "-c jit=off"}
+    assert options == {
+        "sslmode": "require",
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+        **jit,
+    }
     off = _database_options({"DATABASE_URL": url, "DATABASE_PREPARED_STATEMENTS": "0"})
-    assert off == {"sslmode": "require"}
+    assert off == {"sslmode": "require", **jit}
     sqlite = _database_options({"DATABASE_URL": "sqlite:////tmp/x.sqlite3"})
     assert "server_side_binding" not in sqlite
+    assert "options" not in sqlite
+
+
+def test_postgres_jit_is_off_for_the_site_unless_turned_on() -> None:
+    """A page's short query must not pay for JIT compilation (settings: DATABASE_JIT)."""
+    url = "postgres://mu:secret@db:5432/mening_uyim"
+    assert _database_options({"DATABASE_URL": url})["options"] == "-c jit=off"
+    assert "options" not in _database_options({"DATABASE_URL": url, "DATABASE_JIT": "1"})
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_site_connection_runs_without_jit() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
 
 
 @pytest.mark.postgres
