@@ -46,6 +46,8 @@ class UserRoles:
     names: frozenset[str] = field(default_factory=frozenset)
 
     owns_apartments: bool = False
+    # the buildings of the person's current ownerships (buildings.owner_pages' stamps)
+    building_ids: tuple[int, ...] = ()
 
     @property
     def is_owner(self) -> bool:
@@ -104,7 +106,7 @@ def roles_of(user: Any) -> UserRoles:
         roles = _roles_read(user)
     else:
         roles = cached_under(
-            [_EVERYONE, _STAMP.format(user.pk)],
+            roles_stamps(user.pk),
             _ENTRY.format(user.pk),
             lambda: _roles_read(user),
             seconds,
@@ -132,6 +134,13 @@ def _roles_read(user: Any) -> UserRoles:
     names: set[str] = set()
     if owns:
         names.add("owner")
+        values["building_ids"] = tuple(
+            sorted(
+                Person.objects.filter(pk=person.pk, ownerships__until__isnull=True)  # type: ignore[union-attr]
+                .values_list("ownerships__apartment__building_id", flat=True)
+                .distinct()
+            )
+        )
     memberships = (
         Membership.objects.active()
         .filter(user_id=user.pk)
@@ -160,6 +169,11 @@ def _roles_read(user: Any) -> UserRoles:
                 inspector_region_name=m.region.name if m.region else "",
             )
     return UserRoles(names=frozenset(names), **values)
+
+
+def roles_stamps(user_id: int) -> list[str]:
+    """The stamps a login's cached roles are valid under: everyone's and its own."""
+    return [_EVERYONE, _STAMP.format(user_id)]
 
 
 def roles_changed(user_ids: Iterable[int | None] | None = None) -> None:
@@ -201,7 +215,7 @@ def login_cached(user_id: Any, read: Callable[[Any], Any]) -> Any:
         pk = int(user_id)
     except (TypeError, ValueError):
         return read(user_id)
-    return cached_under([_EVERYONE, _STAMP.format(pk)], _LOGIN_ENTRY.format(pk), build, seconds)
+    return cached_under(roles_stamps(pk), _LOGIN_ENTRY.format(pk), build, seconds)
 
 
 def forget_roles(user: Any) -> None:

@@ -81,9 +81,7 @@ def setup(scale: float, seed: int, say: Say) -> dict[str, Any]:
     from django.core.management import call_command
 
     from bench.run import ensure_national
-    from buildings.models import Ownership
-    from mening_uyim.demo import personas_ensure
-    from voting.models import Meeting, MeetingStatus
+    from mening_uyim.demo import owner_examples, personas_ensure
 
     national = ensure_national(scale, seed)
     say("loading the demo on the registry (seed_demo; idempotent)")
@@ -98,22 +96,7 @@ def setup(scale: float, seed: int, say: Say) -> dict[str, Any]:
     from django.conf import settings
 
     cast = personas_ensure(password=settings.DEMO_PASSWORD)
-    owner = cast.users["owner"]
-    apartment = (
-        Ownership.objects.filter(person__user=owner, until__isnull=True)
-        .order_by("apartment_id")
-        .values_list("apartment_id", flat=True)
-        .first()
-    )
-    meeting = (
-        Meeting.objects.filter(
-            building__apartments__ownerships__person__user=owner,
-            status=MeetingStatus.OPEN,
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
+    apartment, meeting = owner_examples(cast.users["owner"])
     if apartment is None or meeting is None:
         raise RuntimeError("the demo gave the owner no apartment or no open meeting")
     return {

@@ -53,6 +53,7 @@ from billing.models import (
 )
 from buildings.models import Apartment
 from lots.models import Lot, LotBuilding, LotStatus
+from lots.receivers import lots_changed
 
 
 @dataclass
@@ -387,6 +388,7 @@ def accrual_lots(
             for lot in lots:
                 with transaction.atomic():
                     _charge([lot], tariffs, period, at, results, skip_charged=True)
+    lots_changed(lot_ids)  # the owners' cached bills (buildings.owner_pages)
     return [results[pk] for pk in lot_ids]
 
 

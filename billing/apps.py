@@ -9,3 +9,7 @@ class BillingConfig(AppConfig):
 
     name = "billing"
     verbose_name = _("Billing")
+
+    def ready(self) -> None:
+        # what the owners' cached pages show follows these rows (buildings.owner_pages)
+        from billing import receivers  # noqa: F401

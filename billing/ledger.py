@@ -26,6 +26,8 @@ from billing.models import (
     TransactionKind,
 )
 from billing.models.ledger import MC_KINDS
+from buildings.models import Apartment
+from buildings.owner_pages import buildings_changed
 
 MSG_UNBALANCED = _("A ledger transaction must sum to zero: this one is off by %(off)s tiyin.")
 MSG_TOO_FEW = _("A ledger transaction has at least two entries.")
@@ -112,6 +114,11 @@ def transaction_post(
         if line.account is not None and line.account.kind in MC_KINDS:
             moves[line.account.pk] = moves.get(line.account.pk, 0) + line.amount_tiyin
     cached_balances_move(moves)
+    apartments = {line.apartment_id for line in lines if line.apartment_id is not None}
+    if apartments:  # the owners' cached bills (buildings.owner_pages)
+        buildings_changed(
+            Apartment.objects.filter(pk__in=apartments).values_list("building_id", flat=True)
+        )
     return txn
 
 

@@ -19,12 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from billing import checkout, receipts, selectors
 from billing.forms import TariffForm
 from billing.services import BillingError, tariff_earliest, tariff_set
+from buildings.owner_pages import owner_page
 from core.money import format_som
 from core.periods import BadPeriod, period_parse
 
 
 @login_required
 @require_GET
+@owner_page("my-bills")
 def my_bills(request: HttpRequest) -> HttpResponse:
     """The login's apartments, each with its balance (one query)."""
     apartments = list(selectors.apartments_billed_to(request.user)[:100])
@@ -33,6 +35,7 @@ def my_bills(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@owner_page("apartment-bill")
 def apartment_bill(request: HttpRequest, pk: int) -> HttpResponse:
     """The months, the balance, the payments, a receipt per month and the Pay links: for
     the current debt, or the amount the owner entered (``?amount=`` in so'm)."""

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
-from buildings.models import REGISTRY_STAMP, Building
+from buildings.models import REGISTRY_STAMP, Apartment, Building, ConditionAssessment
+from buildings.owner_pages import follow
 from core.stamps import stamps_renew
 
 
@@ -28,3 +29,8 @@ for _signal in (post_save, post_delete):
         sender="organizations.ManagementCompany",
         dispatch_uid=f"registry-mc-{_signal}",
     )
+
+# the owners' cached pages (buildings.owner_pages): a building's apartments and assessments
+follow(Building, lambda row: [row.pk], "building")
+follow(Apartment, lambda row: [row.building_id], "apartment")
+follow(ConditionAssessment, lambda row: [row.building_id], "assessment")

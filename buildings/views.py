@@ -31,11 +31,13 @@ from buildings.filters import (
     registry_filter_parse,
 )
 from buildings.models import ELEMENT_LABELS, ELEMENTS, STRUCTURAL, Building, Classification
+from buildings.owner_pages import owner_page
 from buildings.selectors import RegistryChoices
 from core.stamps import page_key
 
 
 @login_required
+@owner_page("my-apartments")
 def my_apartments(request: HttpRequest) -> HttpResponse:
     apartments = selectors.my_apartments(request.user)
     return render(request, "buildings/my_apartments.html", {"apartments": apartments})

@@ -9,3 +9,7 @@ class DispatchConfig(AppConfig):
 
     name = "dispatch"
     verbose_name = _("Dispatch")
+
+    def ready(self) -> None:
+        # what the owners' cached pages show follows these rows (buildings.owner_pages)
+        from dispatch import receivers  # noqa: F401

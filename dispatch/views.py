@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import roles_of
 from buildings.models import Apartment
+from buildings.owner_pages import owner_page
 from dispatch import policies, selectors, services
 from dispatch.forms import (
     AppealForm,
@@ -71,6 +72,7 @@ def _home_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@owner_page("tickets")
 def home(request: HttpRequest) -> HttpResponse:
     """GET: the login's dispatch page. POST: an owner files a ticket."""
     roles = _audience(request)

@@ -9,3 +9,7 @@ class LotsConfig(AppConfig):
 
     name = "lots"
     verbose_name = _("Lots")
+
+    def ready(self) -> None:
+        # what the owners' cached pages show follows these rows (buildings.owner_pages)
+        from lots import receivers  # noqa: F401

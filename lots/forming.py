@@ -24,6 +24,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Building, Classification
+from buildings.owner_pages import buildings_changed
 from lots.errors import LotError
 from lots.formation import Point, baseline_region, form_region, mean_distance_km, red_share_std
 from lots.models import (
@@ -206,5 +207,9 @@ def _save_lots(formed: list[tuple[int, list[Point]]]) -> list[Lot]:
             for p in points
         ],
         batch_size=5000,
+    )
+    # written in bulk, past the receivers: the owners' cached pages name a building's lot
+    buildings_changed(
+        p.id for _lot, (_r, points) in zip(created, formed, strict=True) for p in points
     )
     return created

@@ -387,3 +387,27 @@ def personas_ensure(*, password: str) -> Cast:
     for key in officials:
         totp_enrol(user=users[key], secret=DEMO_TOTP_SECRET)
     return Cast(users, region, other_region, district, other_district, mc, rival_mc)
+
+
+def owner_examples(owner: User) -> tuple[int | None, int | None]:
+    """The owner's first apartment (current ownership) and first open general meeting: the
+    examples of the pages benchmark (bench/pages.py) and of the owner pages' tests."""
+    from buildings.models import Ownership
+    from voting.models import Meeting, MeetingStatus
+
+    apartment = (
+        Ownership.objects.filter(person__user=owner, until__isnull=True)
+        .order_by("apartment_id")
+        .values_list("apartment_id", flat=True)
+        .first()
+    )
+    meeting = (
+        Meeting.objects.filter(
+            building__apartments__ownerships__person__user=owner,
+            status=MeetingStatus.OPEN,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return apartment, meeting

@@ -121,6 +121,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                # last: a mark for the CSRF token while an owner's page is cached
+                "buildings.owner_pages.csrf_context",
             ],
         },
     }
@@ -382,6 +384,9 @@ OFFICIAL_SESSION_IDLE_SECONDS = env_int("OFFICIAL_SESSION_IDLE_SECONDS", 1800)
 # How long a login's roles stay in the shared cache (accounts.permissions.roles_of; every
 # change to the rows they come from voids the entry at once). 0: read them on each request.
 ROLES_CACHE_SECONDS = env_int("ROLES_CACHE_SECONDS", 300)
+# How far an owner's cached page may lag behind the clock (buildings.owner_pages: a change
+# of its rows voids it at once). 0: no owner's page is cached.
+OWNER_PAGE_SECONDS = env_int("OWNER_PAGE_SECONDS", 60)
 # --- end MFA and sessions
 
 # Telegram (accounts.telegram): the project's bot, for notifications.

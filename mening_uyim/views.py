@@ -10,10 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import roles_of
+from buildings.owner_pages import owner_page
 from mening_uyim import homes
 from mening_uyim.health import health_report
 
 
+@owner_page("home")
 def home(request: HttpRequest) -> HttpResponse:
     """One page, a section per role the visitor holds, each that role's work
     (mening_uyim.homes); the public landing for anonymous."""

@@ -9,3 +9,7 @@ class VotingConfig(AppConfig):
 
     name = "voting"
     verbose_name = _("Voting")
+
+    def ready(self) -> None:
+        # what the owners' cached pages show follows these rows (buildings.owner_pages)
+        from voting import receivers  # noqa: F401

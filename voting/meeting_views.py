@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from accounts.permissions import roles_of
 from buildings.models import Building
+from buildings.owner_pages import owner_page
 from voting import meeting_selectors as selectors
 from voting import policies
 from voting.forms import CommentForm, MeetingForm, QuestionFormSet
@@ -125,6 +126,7 @@ def building_meetings(request: HttpRequest, building_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@owner_page("meeting")
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_for(request.user, pk)
     roles = roles_of(request.user)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from accounts.permissions import roles_of
 from buildings.models import Building
+from buildings.owner_pages import owner_page
 from lots import selectors as lot_selectors
 from organizations.models import ManagementCompany, RegisterStatus
 from voting import meeting_selectors, policies, selectors
@@ -58,6 +59,7 @@ def _act(
 
 @login_required
 @require_GET
+@owner_page("my-votes")
 def my_votes(request: HttpRequest) -> HttpResponse:
     """The elections and general meetings the login takes part in or oversees (the latest
     100 of each), and the buildings where it may call a meeting as an owner."""

@@ -248,10 +248,10 @@ def test_my_bills_takes_the_same_queries_however_many_months_and_apartments(
     )
     client = api()
     client.force_login(owner)
-    # the session (tests/queries.py), the login, its roles (2), the count, the page of
-    # apartments, their entries grouped by month, the lots' suspended months, the
-    # suspensions in force
-    with django_assert_num_queries(8 + session_queries()):
+    # the session (tests/queries.py), the login, its roles (3: an owner's buildings too),
+    # the count, the page of apartments, their entries grouped by month, the lots'
+    # suspended months, the suspensions in force
+    with django_assert_num_queries(9 + session_queries()):
         response = client.get("/api/v1/me/bills/")
     assert response.status_code == 200
     bills = {b["id"]: b for b in response.json()["results"]}
