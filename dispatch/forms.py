@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from buildings.models import Building
+from core.widgets import QuickSelect
 from dispatch.models import TEXT_MAX, Category, Urgency
 
 COMMON = ""
@@ -55,7 +56,10 @@ class CallForm(forms.Form):
     """A dispatcher takes a call: any building the MC manages."""
 
     building: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("Building"), queryset=Building.objects.none(), empty_label=None
+        label=_("Building"),
+        queryset=Building.objects.none(),
+        empty_label=None,
+        widget=QuickSelect,  # every building of the company
     )
     apartment_number = forms.CharField(
         label=_("Flat number (empty: common areas)"), max_length=20, required=False

@@ -88,7 +88,11 @@ def call_buildings(user: Any) -> QuerySet[Building]:
     roles = roles_of(user)
     if not policies.takes_calls(roles):
         return Building.objects.none()
-    return Building.objects.filter(manager_id=roles.managing_organization_id).order_by("address")
+    return (
+        Building.objects.filter(manager_id=roles.managing_organization_id)
+        .only("pk", "cadastral_number", "address")  # the call form's choices (str())
+        .order_by("address")
+    )
 
 
 def appeals_visible_to(user: Any) -> QuerySet[Appeal]:

@@ -25,9 +25,11 @@ from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Building, Classification
 from buildings.owner_pages import buildings_changed
+from core.stamps import stamps_renew
 from lots.errors import LotError
 from lots.formation import Point, baseline_region, form_region, mean_distance_km, red_share_std
 from lots.models import (
+    LOTS_STAMP,
     CouncilDecision,
     Lot,
     LotBuilding,
@@ -100,6 +102,7 @@ def _drafts_release(*, region: Region | None, force: bool) -> int:
             comment=str(MSG_DISCARDED),
         )
     Lot.objects.filter(pk__in=[lot.pk for lot in worked]).update(status=LotStatus.DISCARDED)
+    stamps_renew([LOTS_STAMP])  # an update, past the receivers
     Lot.objects.filter(pk__in=[lot.pk for lot in locked if not lot.worked]).delete()
     return len(worked)
 
@@ -208,7 +211,9 @@ def _save_lots(formed: list[tuple[int, list[Point]]]) -> list[Lot]:
         ],
         batch_size=5000,
     )
-    # written in bulk, past the receivers: the owners' cached pages name a building's lot
+    # written in bulk, past the receivers: the councils' lists, and the owners' cached
+    # pages, which name a building's lot
+    stamps_renew([LOTS_STAMP])
     buildings_changed(
         p.id for _lot, (_r, points) in zip(created, formed, strict=True) for p in points
     )

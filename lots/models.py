@@ -40,6 +40,13 @@ OPEN_TO_OWNERS = LOCKED_STATUSES
 PROGRAM_EDITABLE = (LotStatus.DRAFT, LotStatus.PROPOSED)
 
 
+# The stamp (core.stamps) of the cached council lists (lots.selectors.council_lots): renewed
+# by lots.receivers for a lot or a lot's building saved or deleted one by one, and by the
+# writers in bulk (lots.forming). The lists' totals come from the buildings, whose changes
+# renew REGISTRY_STAMP.
+LOTS_STAMP = "lots"
+
+
 class Lot(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     region = models.ForeignKey(

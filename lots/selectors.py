@@ -11,9 +11,18 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import roles_of
-from buildings.models import Building, Classification
+from buildings.models import REGISTRY_STAMP, Building, Classification
+from core.stamps import cached_under
 from lots import policies
-from lots.models import Lot, LotBuilding, LotStatus, LotStatusChange, ProgramAmendment, ProgramItem
+from lots.models import (
+    LOTS_STAMP,
+    Lot,
+    LotBuilding,
+    LotStatus,
+    LotStatusChange,
+    ProgramAmendment,
+    ProgramItem,
+)
 from organizations.models import RegisterStatus
 from territory.models import District
 
@@ -136,13 +145,28 @@ def lot_program(lot: Lot) -> list[ProgramItem]:
     )
 
 
-def council_lots(user: Any) -> QuerySet[Lot]:
-    """A council member's work list: every lot touching their district."""
-    return with_totals(
-        Lot.objects.filter(policies.council_q(roles_of(user)))
-        .select_related("region", "manager")
-        .order_by("status", "code")
-    )
+COUNCIL_LOTS_SECONDS = 600
+
+
+def council_lots(user: Any) -> list[Lot]:
+    """A council member's work list: every lot touching their district. Kept in the shared
+    cache per district under LOTS_STAMP (the lots and their buildings) and REGISTRY_STAMP
+    (the buildings' totals, the companies' names): a council's page reads no lot then."""
+    roles = roles_of(user)
+
+    def read() -> list[Lot]:
+        return list(
+            with_totals(
+                Lot.objects.filter(policies.council_q(roles))
+                .select_related("region", "manager")
+                .order_by("status", "code")
+            )
+        )
+
+    if roles.council_district_id is None:
+        return read()  # no district: the policy gives nothing
+    key = f"council-lots:{roles.council_district_id}"
+    return cached_under([LOTS_STAMP, REGISTRY_STAMP], key, read, COUNCIL_LOTS_SECONDS)
 
 
 def draft_lots_of_council(user: Any) -> QuerySet[Lot]:
