@@ -14,13 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import roles_of
-from buildings.models import Apartment
+from buildings.models import REGISTRY_STAMP, Apartment
 from buildings.owner_pages import owner_page
+from core.stamps import cached_under
 from dispatch import policies, selectors, services
 from dispatch.forms import (
     AppealForm,
@@ -49,6 +50,18 @@ def _audience(request: HttpRequest) -> Any:
     return roles
 
 
+CALL_FORM_SECONDS = 600
+
+
+def _call_form_html(form: CallForm, roles: Any) -> str:
+    """The empty call form, whose choices are every building of the company: kept in the
+    shared cache per company and language under REGISTRY_STAMP, which every writer of a
+    building's address or manager renews (buildings.receivers and the bulk writers). Its
+    CSRF token is outside it, in the page."""
+    key = f"call-form:{roles.managing_organization_id}:{translation.get_language()}"
+    return cached_under([REGISTRY_STAMP], key, form.as_div, CALL_FORM_SECONDS)  # a SafeString
+
+
 def _home_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     roles = roles_of(request.user)
     context: dict[str, Any] = {"now": timezone.now()}
@@ -64,6 +77,8 @@ def _home_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         context["call_form"] = extra.get("call_form") or CallForm(
             buildings=selectors.call_buildings(request.user)
         )
+        if "call_form" not in extra:
+            context["call_form_html"] = _call_form_html(context["call_form"], roles)
     if roles.inspector or roles.superuser:
         context["escalated"] = _page(request, selectors.escalated_in_view(request.user))
     context["error"] = extra.get("error")
