@@ -4,8 +4,9 @@ same few pages in the same evenings).
 ``owner_page`` caches the response of a page for one owner: the whole HTML, per login,
 host, path, query string and language. It serves only a login that is an owner and nothing else
 (no management company, council, inspection or superuser role: their pages read a whole
-district or region), only ``GET``, only a ``200`` HTML answer, and never while the session
-holds a message to show. The entry is valid under these stamps (core.stamps):
+district or region), only ``GET`` with no query parameter but those the page names (its
+page number), only a ``200`` HTML answer, and never while the session holds a message to
+show. The entry is valid under these stamps (core.stamps):
 
 - the login's roles (accounts.permissions: its ownerships, its person, its login);
 - the public registry (``REGISTRY_STAMP``: the buildings, districts, regions, companies);
@@ -80,10 +81,12 @@ def only_owner(roles: UserRoles) -> bool:
     )
 
 
-def _cacheable(request: HttpRequest) -> bool:
+def _cacheable(request: HttpRequest, params: frozenset[str]) -> bool:
     if settings.OWNER_PAGE_SECONDS <= 0 or settings.ROLES_CACHE_SECONDS <= 0:
         return False  # the roles' stamps are renewed only while the roles are cached
     if request.method != "GET" or request.headers.get("HX-Request"):
+        return False
+    if not params.issuperset(request.GET):  # an entered amount, a made-up parameter
         return False
     if not only_owner(roles_of(request.user)):
         return False
@@ -96,13 +99,18 @@ def csrf_context(request: HttpRequest) -> dict[str, str]:
     return {"csrf_token": CSRF_MARK} if getattr(request, _CACHING, False) else {}
 
 
-def owner_page(name: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Cache the view's page for an owner (module docstring); ``name`` keeps the pages apart."""
+def owner_page(
+    name: str, *, params: Iterable[str] = ()
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Cache the view's page for an owner (module docstring); ``name`` keeps the pages apart.
+    A request with a query parameter other than ``params`` (a page number, say) is answered
+    by the view alone: what an owner types, or any made-up parameter, fills no entry."""
+    allowed = frozenset(params)
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not _cacheable(request):
+            if not _cacheable(request, allowed):
                 return view(request, *args, **kwargs)
             made: list[HttpResponse] = []
 

@@ -87,7 +87,7 @@ def _home_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@owner_page("tickets")
+@owner_page("tickets", params=["page"])
 def home(request: HttpRequest) -> HttpResponse:
     """GET: the login's dispatch page. POST: an owner files a ticket."""
     roles = _audience(request)

@@ -236,3 +236,14 @@ def test_a_message_is_shown_once_not_cached(seeded: Cast, client) -> None:
     assert "Xabar bir marta" in shown
     again, _ = _get(client, "/registry/my-apartments/")
     assert "Xabar bir marta" not in again
+
+
+def test_only_the_pages_own_parameters_are_cached(seeded: Cast, client) -> None:
+    """An entered amount, or a made-up parameter, fills no entry; a page number does."""
+    client.force_login(seeded.users["owner"])
+    bill = _owner_pages(seeded)[3]
+    for url in (f"{bill}?amount=50000", "/voting/?x=1", "/dispatch/?x=1"):
+        _get(client, url)
+        assert _get(client, url)[1] > 0, url
+    _get(client, "/dispatch/?page=1")
+    assert _get(client, "/dispatch/?page=1")[1] == 0
