@@ -64,11 +64,18 @@ def write_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 
 
 def reset_sequences(tables: Iterable[str]) -> None:
+    """Move each table's id sequence past the ids the load wrote, and never back: a
+    sequence is not rolled back with a transaction, so moving one below a value it gave out
+    earlier (to a row a rolled-back transaction wrote, kept elsewhere) would give it again."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cur:
         for table in tables:
-            cur.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # nosec B608 # table names of the generator, no user input
-                f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
-            )
+            cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            sequence = cur.fetchone()[0]
+            cur.execute(f"SELECT last_value, is_called FROM {sequence}")  # nosec B608 # the catalogue's name
+            last, called = cur.fetchone()
+            given = last if called else last - 1  # the highest value given out
+            cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # nosec B608 # the generator's tables
+            high = cur.fetchone()[0]
+            cur.execute("SELECT setval(%s, %s, false)", [sequence, max(high, given) + 1])

@@ -109,3 +109,26 @@ def test_the_command_prints_counts_and_seconds() -> None:
     assert summary["buildings"] == Building.objects.count()
     assert summary["apartments"] == Apartment.objects.count()
     assert summary["seconds"] >= 0
+
+
+@pytest.mark.postgres
+def test_the_loads_sequence_reset_moves_past_the_rows_and_never_back() -> None:
+    """A sequence is not rolled back with a transaction: moving it below a value it gave
+    out would give that id again (a clash with a row kept from before)."""
+    from django.db import connection
+
+    from buildings.generator.load import reset_sequences
+    from tests.factories import ManagementCompanyFactory
+
+    table = "organizations_managementcompany"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        sequence = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s)", [sequence])
+        ahead = cursor.fetchone()[0] + 500
+        cursor.execute("SELECT setval(%s, %s)", [sequence, ahead])
+    reset_sequences([table])  # the table's rows are all below ``ahead``
+    assert ManagementCompanyFactory.create().pk == ahead + 1
+    kept = ManagementCompanyFactory.create(pk=ahead + 900)
+    reset_sequences([table])
+    assert ManagementCompanyFactory.create().pk == kept.pk + 1
