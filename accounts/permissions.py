@@ -84,7 +84,7 @@ ANONYMOUS = UserRoles()
 def roles_of(user: Any) -> UserRoles:
     """The roles of ``user``: cached on the object for the request, and across requests in
     the shared cache (Redis in production) for ``ROLES_CACHE_SECONDS``; otherwise read with
-    two queries.
+    two queries (three for an owner: the buildings of their ownerships too).
 
     The shared entry is valid only under the stamps it names (core.stamps): the login's own
     and everyone's. ``roles_changed`` renews them whenever a row the roles are read from

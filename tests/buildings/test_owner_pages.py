@@ -247,3 +247,29 @@ def test_only_the_pages_own_parameters_are_cached(seeded: Cast, client) -> None:
         assert _get(client, url)[1] > 0, url
     _get(client, "/dispatch/?page=1")
     assert _get(client, "/dispatch/?page=1")[1] == 0
+
+
+def test_a_months_accrual_shows_on_the_bills_at_once(seeded: Cast, client) -> None:
+    """The accrual writes the ledger in bulk, past the receivers: it renews the stamps of
+    its lots' buildings itself (billing.accrual)."""
+    from django.db.models import Max
+
+    from billing.accrual import accrual_lot
+    from billing.models import LedgerEntry
+    from core.periods import month_next
+    from lots.models import LotBuilding
+
+    owner = seeded.users["owner"]
+    client.force_login(owner)
+    flat, _meeting = owner_examples(owner)
+    assert flat is not None
+    apartment = Apartment.objects.get(pk=flat)
+    lot_id = LotBuilding.objects.get(building_id=apartment.building_id).lot_id
+    last = LedgerEntry.objects.filter(apartment_id=flat, kind="charge").aggregate(m=Max("period"))
+    assert last["m"] is not None
+    period = month_next(last["m"])
+    before = _balance_shown(client)
+    assert _get(client, "/billing/")[1] == 0  # cached
+    result = accrual_lot(lot_id=lot_id, period=period)
+    assert result.charged > 0
+    assert _balance_shown(client) != before

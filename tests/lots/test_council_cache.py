@@ -96,3 +96,25 @@ def test_drafts_released_by_the_formation_show_at_once(cast: Cast, town, council
     page, _ = _page(council)
     assert idle.code not in page
     assert worked.code not in page or f"status-{LotStatus.DISCARDED}" in page
+
+
+def test_releasing_drafts_deletes_their_buildings_in_one_statement(
+    cast: Cast, town, django_capture_on_commit_callbacks
+) -> None:
+    """The receivers of LotBuilding must not turn a re-formation's delete into a loop over
+    its rows: the caches are renewed once, not once a row."""
+    for n in range(2):
+        lot = _lot(cast, town, f"UZ-TK-D{n}")
+        for b in town(district("UZ-TK", "Yunusobod tumani"), 5, flats=2):
+            LotBuilding.objects.create(lot=lot, building=b)
+    with (
+        django_capture_on_commit_callbacks() as renewals,
+        CaptureQueriesContext(connection) as ctx,
+    ):
+        _drafts_release(region=cast.region, force=True)
+    deletes = [
+        q for q in ctx.captured_queries if q["sql"].startswith('DELETE FROM "lots_lotbuilding"')
+    ]
+    assert len(deletes) == 1
+    assert not LotBuilding.objects.filter(lot__code__startswith="UZ-TK-D").exists()
+    assert len(renewals) <= 8  # a few for the release and the two lots, none a member
